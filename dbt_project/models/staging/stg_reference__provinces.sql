@@ -1,0 +1,12 @@
+with source as (
+
+    select * from {{ ref('provinces') }}
+
+)
+
+select
+    province_code,
+    bps_code,
+    province_name,
+    aliases
+from source

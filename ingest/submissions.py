@@ -1,0 +1,412 @@
+"""Provincial submissions: from a dropzone file to typed rows in the raw layer.
+
+One file is one submission. Each file is processed in its own transaction: its log row in
+`raw.submissions`, its rows in `raw.<dataset>` (PostgreSQL COPY, streamed) and its
+quarantined rows in `raw.quarantine` commit together or not at all, so a crash mid-file
+leaves nothing half-loaded and the next run simply processes the file again.
+
+A file already seen (same path, same SHA-256) is skipped, which makes every run
+idempotent. A file whose content is byte-identical to an earlier loaded submission under
+another name is logged once as `duplicate`. Loaded files wait in outcome `loaded` until
+the validation gate decides `accepted` / `accepted_with_warnings` / `rejected`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from ingest import warehouse
+from ingest.datasets import DATASETS, Dataset
+from ingest.filenames import FileNameError, SubmissionName, parse_file_name
+from ingest.normalize import Issue, normalise_row
+from ingest.readers import FileRejected, open_table
+
+log = logging.getLogger(__name__)
+
+SAMPLE_ROWS_PER_REASON = 20  # row numbers kept per reason in the submission log
+PROGRESS_EVERY_ROWS = 500_000
+
+
+@dataclass
+class Reason:
+    """One finding about a submission, as stored in raw.submissions.reasons."""
+
+    rule: str
+    severity: str  # quarantine | warning | critical
+    message: str  # for the provincial clerk (Indonesian)
+    detail: str  # for engineers (English)
+    count: int = 0
+    rows: list[int] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "message": self.message,
+            "detail": self.detail,
+            "count": self.count,
+            "rows": self.rows,
+        }
+
+
+@dataclass
+class FileResult:
+    path: str
+    outcome: str  # loaded | rejected | duplicate | skipped
+    submission_id: int | None = None
+    dataset: str | None = None
+    province_code: str | None = None
+    period: str | None = None
+    rows_received: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    reasons: list[Reason] = field(default_factory=list)
+
+
+class _Rejected(Exception):
+    """Raised inside a file's transaction to reject the whole file (rolls the rows back)."""
+
+    def __init__(self, reason: Reason):
+        super().__init__(reason.detail)
+        self.reason = reason
+
+
+def discover(dropzone: Path) -> list[Path]:
+    """Every candidate file below the dropzone in arrival order (mtime, then name).
+
+    Names starting with `_` or `.` are the dropzone's own bookkeeping and are ignored.
+    """
+    files = [
+        p
+        for p in dropzone.rglob("*")
+        if p.is_file()
+        and not any(part.startswith((".", "_")) for part in p.relative_to(dropzone).parts)
+    ]
+    return sorted(files, key=lambda p: (p.stat().st_mtime, p.name, str(p)))
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ingest_dropzone(conninfo: str, dropzone: Path) -> list[FileResult]:
+    """Process every new file of the dropzone; one bad file never stops the others."""
+    if not dropzone.is_dir():
+        raise FileNotFoundError(f"dropzone {dropzone} does not exist or is not a folder")
+    results = []
+    with warehouse.connect(conninfo) as conn:
+        warehouse.migrate(conn)
+        files = discover(dropzone)
+        log.info("dropzone %s: %d files", dropzone, len(files))
+        for n, path in enumerate(files, 1):
+            result = ingest_file(conn, path, dropzone)
+            results.append(result)
+            if result.outcome != "skipped":
+                log.info(
+                    "[%d/%d] %s -> %s (received %d, loaded %d, quarantined %d)%s",
+                    n,
+                    len(files),
+                    result.path,
+                    result.outcome,
+                    result.rows_received,
+                    result.rows_loaded,
+                    result.rows_quarantined,
+                    "".join(f"\n    - {r.message}" for r in result.reasons),
+                )
+    return results
+
+
+def ingest_file(conn: psycopg.Connection, path: Path, dropzone: Path) -> FileResult:
+    rel = path.relative_to(dropzone).as_posix()
+    stat = path.stat()
+    sha = sha256_of(path)
+    seen = conn.execute(
+        "select submission_id, outcome from raw.submissions where file_path = %s and sha256 = %s",
+        (rel, sha),
+    ).fetchone()
+    if seen:
+        return FileResult(rel, "skipped", submission_id=seen[0])
+
+    file_row = {
+        "file_name": path.name,
+        "file_path": rel,
+        "sha256": sha,
+        "file_size": stat.st_size,
+        "file_mtime": datetime.fromtimestamp(stat.st_mtime, UTC),
+    }
+    try:
+        name = parse_file_name(path.name)
+    except FileNameError as exc:
+        reason = Reason(exc.rule, "critical", exc.reason, exc.detail)
+        return _record_final(conn, file_row, None, "rejected", [reason])
+
+    original = conn.execute(
+        """select submission_id, file_path from raw.submissions
+           where sha256 = %s and outcome in ('loaded', 'accepted', 'accepted_with_warnings')
+           order by submission_id limit 1""",
+        (sha,),
+    ).fetchone()
+    if original:
+        reason = Reason(
+            "file.duplicate",
+            "warning",
+            f"berkas identik dengan kiriman sebelumnya ({original[1]}); tidak dimuat ulang",
+            f"byte-identical to submission {original[0]} ({original[1]}); not loaded again",
+        )
+        return _record_final(conn, file_row, name, "duplicate", [reason])
+
+    try:
+        with conn.transaction():
+            return _load(conn, path, file_row, name)
+    except _Rejected as exc:
+        return _record_final(conn, file_row, name, "rejected", [exc.reason])
+    except FileRejected as exc:
+        reason = Reason(exc.rule, "critical", exc.reason, exc.detail)
+        return _record_final(conn, file_row, name, "rejected", [reason])
+
+
+def _insert_submission(
+    conn: psycopg.Connection,
+    file_row: dict[str, Any],
+    name: SubmissionName | None,
+    outcome: str,
+    dataset_fallback: str = "unknown",
+) -> int:
+    period = name.period if name else None
+    return conn.execute(
+        """insert into raw.submissions
+             (dataset, province_code, period, period_type, period_start, period_end,
+              file_name, file_path, sha256, file_size, file_mtime, outcome)
+           values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)
+           returning submission_id""",
+        (
+            name.dataset if name else dataset_fallback,
+            name.province.code if name else None,
+            period.label if period else None,
+            period.type if period else None,
+            period.start if period else None,
+            period.end if period else None,
+            file_row["file_name"],
+            file_row["file_path"],
+            file_row["sha256"],
+            file_row["file_size"],
+            file_row["file_mtime"],
+            outcome,
+        ),
+    ).fetchone()[0]
+
+
+def _record_final(
+    conn: psycopg.Connection,
+    file_row: dict[str, Any],
+    name: SubmissionName | None,
+    outcome: str,
+    reasons: list[Reason],
+) -> FileResult:
+    with conn.transaction():
+        sid = _insert_submission(conn, file_row, name, outcome)
+        conn.execute(
+            "update raw.submissions set reasons = %s, validated_at = now() where submission_id = %s",
+            (Jsonb([r.as_json() for r in reasons]), sid),
+        )
+    return FileResult(
+        file_row["file_path"],
+        outcome,
+        submission_id=sid,
+        dataset=name.dataset if name else None,
+        province_code=name.province.code if name else None,
+        period=name.period.label if name else None,
+        reasons=reasons,
+    )
+
+
+def _table_columns(conn: psycopg.Connection, table: str) -> list[str]:
+    rows = conn.execute(
+        """select column_name from information_schema.columns
+           where table_schema = 'raw' and table_name = %s
+             and column_name not in ('submission_id', 'row_number', 'extra')
+           order by ordinal_position""",
+        (table,),
+    ).fetchall()
+    return [r[0] for r in rows]
+
+
+class _ReasonBook:
+    """Collects issues per rule: counts and the first row numbers, for the submission log."""
+
+    def __init__(self) -> None:
+        self.by_rule: dict[tuple[str, str], Reason] = {}
+
+    def add(self, issue: Issue, row_number: int) -> None:
+        key = (issue.rule, issue.severity)
+        reason = self.by_rule.get(key)
+        if reason is None:
+            reason = self.by_rule[key] = Reason(
+                issue.rule, issue.severity, issue.reason, issue.detail
+            )
+        reason.count += 1
+        if len(reason.rows) < SAMPLE_ROWS_PER_REASON:
+            reason.rows.append(row_number)
+
+    def reasons(self) -> list[Reason]:
+        return list(self.by_rule.values())
+
+
+def _load(
+    conn: psycopg.Connection, path: Path, file_row: dict[str, Any], name: SubmissionName
+) -> FileResult:
+    dataset = DATASETS[name.dataset]
+    sid = _insert_submission(conn, file_row, name, "loaded")
+    columns = _table_columns(conn, dataset.table)
+    book = _ReasonBook()
+    received = loaded = quarantined = 0
+    with open_table(path, dataset) as table, tempfile.TemporaryFile("w+b") as spool:
+        spool_rows = _QuarantineSpool(spool)
+        copy_sql = (
+            f"copy raw.{dataset.table} (submission_id, row_number, {', '.join(columns)}, extra) "
+            "from stdin"
+        )
+        with conn.cursor().copy(copy_sql) as copy:
+            for row_number, cells, extra, original in _mapped_rows(table):
+                received += 1
+                values, issues = normalise_row(
+                    dataset, cells, province=name.province, period=name.period
+                )
+                for issue in issues:
+                    if issue.severity == "reject_file":
+                        raise _Rejected(
+                            Reason(
+                                issue.rule,
+                                "critical",
+                                f"baris {row_number}: {issue.reason}",
+                                f"row {row_number}: {issue.detail}",
+                                count=1,
+                                rows=[row_number],
+                            )
+                        )
+                    book.add(issue, row_number)
+                if values is None:
+                    quarantined += 1
+                    spool_rows.add(sid, row_number, issues, original)
+                    continue
+                loaded += 1
+                copy.write_row(
+                    (sid, row_number, *(values[c] for c in columns), Jsonb(extra) if extra else None)
+                )
+                if received % PROGRESS_EVERY_ROWS == 0:
+                    log.info("%s: %d rows read", path.name, received)
+        spool_rows.copy_into(conn)
+
+    if received == 0:
+        raise _Rejected(
+            Reason(
+                "file.empty",
+                "critical",
+                "berkas tidak berisi baris data (hanya judul/kepala kolom)",
+                "the file has a header but no data rows",
+            )
+        )
+    if loaded == 0:
+        raise _Rejected(
+            Reason(
+                "file.no_valid_rows",
+                "critical",
+                f"semua {received} baris ditolak; lihat alasan per baris",
+                f"all {received} rows broke row-level rules: "
+                + "; ".join(f"{r.rule} x{r.count}" for r in book.reasons()),
+                count=received,
+            )
+        )
+    reasons = book.reasons()
+    conn.execute(
+        """update raw.submissions
+           set rows_received = %s, rows_loaded = %s, rows_quarantined = %s, reasons = %s
+           where submission_id = %s""",
+        (received, loaded, quarantined, Jsonb([r.as_json() for r in reasons]), sid),
+    )
+    return FileResult(
+        file_row["file_path"],
+        "loaded",
+        submission_id=sid,
+        dataset=name.dataset,
+        province_code=name.province.code,
+        period=name.period.label,
+        rows_received=received,
+        rows_loaded=loaded,
+        rows_quarantined=quarantined,
+        reasons=reasons,
+    )
+
+
+def _mapped_rows(table) -> Iterator[tuple[int, dict[str, Any], dict[str, Any], dict[str, Any]]]:
+    """(row_number, canonical cells, extra cells, original row) for each data row."""
+    header = table.header
+    columns = table.columns
+    for row_number, cells in table.rows():
+        canonical: dict[str, Any] = {}
+        extra: dict[str, Any] = {}
+        for i, cell in enumerate(cells):
+            name = columns[i] if i < len(columns) else None
+            if name is not None:
+                canonical[name] = cell
+            elif cell not in (None, ""):
+                key = header[i] if i < len(header) and header[i] else f"kolom_{i + 1}"
+                extra[key] = _json_cell(cell)
+        yield row_number, canonical, extra, _original(header, cells)
+
+
+def _json_cell(cell: Any) -> Any:
+    if cell is None or isinstance(cell, str | int | float | bool):
+        return cell
+    return str(cell)
+
+
+def _original(header: list[str], cells: list[Any]) -> dict[str, Any]:
+    return {
+        (header[i] if i < len(header) and header[i] else f"kolom_{i + 1}"): _json_cell(cell)
+        for i, cell in enumerate(cells)
+    }
+
+
+class _QuarantineSpool:
+    """Quarantined rows wait in a temporary file (bounded memory) until the data COPY ends."""
+
+    def __init__(self, spool) -> None:
+        self.spool = spool
+        self.count = 0
+
+    def add(self, sid: int, row_number: int, issues: list[Issue], original: dict) -> None:
+        blocking = [i for i in issues if i.severity == "quarantine"]
+        rule = ",".join(sorted({i.rule for i in blocking}))
+        reason = "; ".join(i.reason for i in blocking)
+        detail = "; ".join(i.detail for i in blocking)
+        line = json.dumps([sid, row_number, rule, reason, detail, original], default=str)
+        self.spool.write(line.encode() + b"\n")
+        self.count += 1
+
+    def copy_into(self, conn: psycopg.Connection) -> None:
+        if not self.count:
+            return
+        self.spool.seek(0)
+        with conn.cursor().copy(
+            "copy raw.quarantine (submission_id, row_number, rule, reason, detail, original) "
+            "from stdin"
+        ) as copy:
+            for line in self.spool:
+                sid, row_number, rule, reason, detail, original = json.loads(line)
+                copy.write_row((sid, row_number, rule, reason, detail, Jsonb(original)))
