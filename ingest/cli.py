@@ -1,0 +1,84 @@
+"""Command line for the project's Makefile targets: `python -m ingest.cli --help`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from ingest import warehouse
+from ingest.config import settings
+
+
+def _warehouse(args: argparse.Namespace) -> int:
+    s = settings()
+    if args.action == "stop":
+        if s.warehouse_url:
+            print("WAREHOUSE_URL is set: nothing embedded to stop.")
+        elif warehouse.stop_embedded(s.embedded_pgdata):
+            print(f"stopped the embedded PostgreSQL in {s.embedded_pgdata}")
+        else:
+            print("the embedded PostgreSQL is not running")
+        return 0
+    conninfo = warehouse.url()
+    with warehouse.connect(conninfo) as conn:
+        warehouse.migrate(conn)
+    print(conninfo)
+    return 0
+
+
+def _sample(args: argparse.Namespace) -> int:
+    from ingest.sample_data import generate_dropzone
+
+    dest = Path(args.dest) if args.dest else settings().dropzone
+    if dest.exists() and any(dest.iterdir()) and not args.force:
+        print(f"dropzone {dest} already has files; keeping them (--force to regenerate)")
+        return 0
+    manifest = generate_dropzone(dest, seed=args.seed)
+    print(f"wrote the sample dropzone {dest} ({len(manifest.files)} files)")
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
+    from ingest.summary import run_summary
+
+    conninfo = warehouse.url()
+    with warehouse.connect(conninfo) as conn:
+        print(run_summary(conn))
+    print("\nQuery the marts: make psql   (or connect to", _display_url(conninfo) + ")")
+    print("Airflow UI on the same metadata: make airflow-ui   (http://localhost:8080)")
+    return 0
+
+
+def _display_url(conninfo: str) -> str:
+    params = warehouse.libpq_params(conninfo)
+    if params["password"]:
+        return conninfo.replace(f":{params['password']}@", ":***@")
+    return conninfo
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    parser = argparse.ArgumentParser(prog="kumkm", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("warehouse", help="start (and migrate), stop, or print the warehouse URL")
+    p.add_argument("action", choices=["start", "stop", "url"])
+    p.set_defaults(func=_warehouse)
+
+    p = sub.add_parser("sample-dropzone", help="generate the bundled sample dropzone")
+    p.add_argument("--dest", help="folder (default: $DROPZONE or .state/sample_dropzone)")
+    p.add_argument("--seed", type=int, default=20251)
+    p.add_argument("--force", action="store_true", help="regenerate even if files exist")
+    p.set_defaults(func=_sample)
+
+    p = sub.add_parser("summary", help="print what landed and what changed since the last run")
+    p.set_defaults(func=_summary)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

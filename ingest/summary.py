@@ -1,0 +1,71 @@
+"""The closing summary of an end-to-end run: what landed, and what changed since the last run."""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg.types.json import Jsonb
+
+from ingest.pipeline import mart_row_counts
+
+OUTCOMES = ("accepted", "accepted_with_warnings", "rejected", "duplicate", "loaded")
+
+
+def mart_checksums(conn: psycopg.Connection) -> dict[str, str]:
+    """An order-independent checksum of each mart's full contents."""
+    sums = {}
+    for table in mart_row_counts(conn):
+        sums[table] = conn.execute(
+            f"select coalesce(md5(string_agg(t::text, '|' order by t::text)), '') "
+            f'from marts."{table}" t'
+        ).fetchone()[0]
+    return sums
+
+
+def run_summary(conn: psycopg.Connection) -> str:
+    """Render the summary and record this run in audit.pipeline_runs."""
+    previous = conn.execute(
+        "select max_submission_id, mart_checksums from audit.pipeline_runs "
+        "order by run_id desc limit 1"
+    ).fetchone()
+    since = previous[0] if previous else 0
+    new = dict(
+        conn.execute(
+            "select outcome, count(*) from raw.submissions where submission_id > %s group by 1",
+            (since,),
+        ).fetchall()
+    )
+    totals = dict(
+        conn.execute("select outcome, count(*) from raw.submissions group by 1").fetchall()
+    )
+    received, loaded, quarantined = conn.execute(
+        "select coalesce(sum(rows_received), 0), coalesce(sum(rows_loaded), 0), "
+        "coalesce(sum(rows_quarantined), 0) from raw.submissions"
+    ).fetchone()
+    counts = mart_row_counts(conn)
+    sums = mart_checksums(conn)
+    changed = sorted(t for t in sums if not previous or previous[1].get(t) != sums[t])
+    max_id = conn.execute("select coalesce(max(submission_id), 0) from raw.submissions").fetchone()[0]
+    conn.execute(
+        "insert into audit.pipeline_runs (max_submission_id, mart_checksums) values (%s, %s)",
+        (max_id, Jsonb(sums)),
+    )
+
+    def outcome_line(c: dict) -> str:
+        return ", ".join(f"{c.get(o, 0)} {o}" for o in OUTCOMES if c.get(o))
+
+    lines = ["", "KUMKM warehouse: run summary", "=" * 28]
+    if sum(new.values()):
+        lines.append(f"This run: {sum(new.values())} new files: {outcome_line(new)}")
+    else:
+        lines.append("This run: no new files in the dropzone.")
+    lines.append(f"All submissions: {sum(totals.values())} files: {outcome_line(totals)}")
+    lines.append(f"Rows: {received} received = {loaded} loaded + {quarantined} quarantined")
+    lines.append("Marts (rows):")
+    lines += [f"  marts.{t:<32} {n:>8}" for t, n in counts.items()]
+    if not previous:
+        lines.append("First run recorded: every mart is new.")
+    elif changed:
+        lines.append(f"Changed since the previous run: {', '.join(changed)}")
+    else:
+        lines.append("Nothing changed since the previous run: marts are identical.")
+    return "\n".join(lines)
