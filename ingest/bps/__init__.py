@@ -18,8 +18,20 @@ from ingest.bps.errors import (
     BpsUnavailableError,
     BpsUnknownKeyError,
 )
-from ingest.bps.pipeline import BpsRunSummary, SeriesSummary, ingest_bps
 from ingest.bps.series import Series, load_series
+
+_PIPELINE = ("BpsRunSummary", "SeriesSummary", "ingest_bps")
+
+
+def __getattr__(name: str):
+    # the pipeline (and the snapshot it imports) load on first use, so that
+    # `python -m ingest.bps.snapshot` does not import its own module twice
+    if name in _PIPELINE:
+        from ingest.bps import pipeline
+
+        return getattr(pipeline, name)
+    raise AttributeError(f"module 'ingest.bps' has no attribute {name!r}")
+
 
 __all__ = [
     "BpsApiError",
