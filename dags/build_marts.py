@@ -8,20 +8,18 @@ the right order in one process.
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import dag, task
 
-from ingest.alerts import on_failure
 from ingest.assets import MARTS, RAW_BPS, RAW_SUBMISSIONS
+from ingest.dag_defaults import START_DATE, default_args
 
 
 @dag(
     schedule=(RAW_SUBMISSIONS | RAW_BPS),
-    start_date=pendulum.datetime(2025, 1, 1, tz="Asia/Jakarta"),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 1, "retry_delay": pendulum.duration(minutes=5)},
-    on_failure_callback=on_failure,
+    default_args=default_args(retries=1, retry_minutes=5),
     tags=["kumkm", "dbt"],
     doc_md=__doc__,
 )

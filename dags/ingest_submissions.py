@@ -5,20 +5,18 @@ Thin DAG: the work lives in ingest.pipeline (unit-tested there).
 
 from __future__ import annotations
 
-import pendulum
 from airflow.sdk import dag, task
 
-from ingest.alerts import on_failure
 from ingest.assets import RAW_SUBMISSIONS
+from ingest.dag_defaults import START_DATE, default_args
 
 
 @dag(
     schedule="@hourly",
-    start_date=pendulum.datetime(2025, 1, 1, tz="Asia/Jakarta"),
+    start_date=START_DATE,
     catchup=False,
     max_active_runs=1,
-    default_args={"retries": 2, "retry_delay": pendulum.duration(minutes=2)},
-    on_failure_callback=on_failure,
+    default_args=default_args(retries=2, retry_minutes=2),
     tags=["kumkm", "ingest"],
     doc_md=__doc__,
 )

@@ -43,6 +43,16 @@ def mart_row_counts(conn) -> dict[str, int]:
         """select table_name from information_schema.tables
            where table_schema = 'marts' and table_type = 'BASE TABLE' order by 1"""
     ).fetchall()
-    return {
-        t: conn.execute(f'select count(*) from marts."{t}"').fetchone()[0] for (t,) in tables
-    }
+    return {t: conn.execute(f'select count(*) from marts."{t}"').fetchone()[0] for (t,) in tables}
+
+
+def ingest_bps_statistics() -> dict:
+    from ingest.bps.pipeline import ingest_bps
+
+    return ingest_bps(warehouse.url()).to_dict()
+
+
+def validate_bps() -> dict:
+    from ingest import validation
+
+    return validation.validate_bps(warehouse.url()).as_dict()

@@ -27,7 +27,7 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from ingest import warehouse
-from ingest.datasets import DATASETS, Dataset
+from ingest.datasets import DATASETS
 from ingest.filenames import FileNameError, SubmissionName, parse_file_name
 from ingest.normalize import Issue, normalise_row
 from ingest.readers import FileRejected, open_table
@@ -221,7 +221,8 @@ def _record_final(
     with conn.transaction():
         sid = _insert_submission(conn, file_row, name, outcome)
         conn.execute(
-            "update raw.submissions set reasons = %s, validated_at = now() where submission_id = %s",
+            "update raw.submissions set reasons = %s, validated_at = now() "
+            "where submission_id = %s",
             (Jsonb([r.as_json() for r in reasons]), sid),
         )
     return FileResult(
@@ -306,7 +307,12 @@ def _load(
                     continue
                 loaded += 1
                 copy.write_row(
-                    (sid, row_number, *(values[c] for c in columns), Jsonb(extra) if extra else None)
+                    (
+                        sid,
+                        row_number,
+                        *(values[c] for c in columns),
+                        Jsonb(extra) if extra else None,
+                    )
                 )
                 if received % PROGRESS_EVERY_ROWS == 0:
                     log.info("%s: %d rows read", path.name, received)

@@ -44,7 +44,9 @@ def run_summary(conn: psycopg.Connection) -> str:
     counts = mart_row_counts(conn)
     sums = mart_checksums(conn)
     changed = sorted(t for t in sums if not previous or previous[1].get(t) != sums[t])
-    max_id = conn.execute("select coalesce(max(submission_id), 0) from raw.submissions").fetchone()[0]
+    max_id = conn.execute("select coalesce(max(submission_id), 0) from raw.submissions").fetchone()[
+        0
+    ]
     conn.execute(
         "insert into audit.pipeline_runs (max_submission_id, mart_checksums) values (%s, %s)",
         (max_id, Jsonb(sums)),
