@@ -6,8 +6,8 @@ quarantined rows in `raw.quarantine` commit together or not at all, so a crash m
 leaves nothing half-loaded and the next run simply processes the file again.
 
 A file already seen (same path, same SHA-256) is skipped, which makes every run
-idempotent. A file whose content is byte-identical to an earlier loaded submission under
-another name is logged once as `duplicate`. Loaded files wait in outcome `loaded` until
+idempotent. A file byte-identical to an earlier loaded submission for the same (dataset,
+province, period) under another name is logged once as `duplicate`. Loaded files wait in outcome `loaded` until
 the validation gate decides `accepted` / `accepted_with_warnings` / `rejected`.
 """
 
@@ -157,9 +157,10 @@ def ingest_file(conn: psycopg.Connection, path: Path, dropzone: Path) -> FileRes
 
     original = conn.execute(
         """select submission_id, file_path from raw.submissions
-           where sha256 = %s and outcome in ('loaded', 'accepted', 'accepted_with_warnings')
+           where sha256 = %s and dataset = %s and province_code = %s and period = %s
+             and outcome in ('loaded', 'accepted', 'accepted_with_warnings')
            order by submission_id limit 1""",
-        (sha,),
+        (sha, name.dataset, name.province.code, name.period.label),
     ).fetchone()
     if original:
         reason = Reason(
