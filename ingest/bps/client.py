@@ -245,7 +245,11 @@ class BpsClient:
             log.debug("BPS GET %s (attempt %d/%d)", safe_url, attempt, self.max_attempts)
             try:
                 resp = self.session.get(url, timeout=self.timeout)
-            except (requests.ConnectionError, requests.Timeout) as exc:
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,  # body cut off mid-transfer
+            ) as exc:
                 kind = "timeout" if isinstance(exc, requests.Timeout) else "connection error"
                 failure: BpsError = BpsTransportError(
                     f"BPS {kind} after {attempt} attempt(s): {self.redact(exc)}", url=safe_url

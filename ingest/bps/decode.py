@@ -235,6 +235,8 @@ def decode(
     if not isinstance(body, dict):
         raise BpsMalformedResponseError("response is not a JSON object")
     state = availability(body)
+    if not state and "datacontent" in body:  # tolerate an answer without the flag
+        state = AVAILABLE
     if state in UNAVAILABLE:
         return Decoded(available=False, availability=state)
     if state != AVAILABLE:

@@ -282,7 +282,7 @@ def _load_chunk(
         series.var,
         _span(years),
         status,
-        "" if available else " (BPS: not available)" if status == "unavailable" else "",
+        "" if available else f" ({source.name}: not available)",
         len(rows),
         counts.inserted,
         counts.updated,
