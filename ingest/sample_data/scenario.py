@@ -1,0 +1,1770 @@
+"""The sample dropzone: which files, in which variants, with which planted defects.
+
+Everything random comes from ``random.Random`` instances seeded with the generator's seed
+plus a label of what is being generated, so adding a file never changes another one.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import random
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from . import builders as b
+from . import reference as ref
+from .reference import BY_CODE, PROVINCES, Province
+from .render import DATE, ID, INT, MONEY, PERCENT, Column, Raw, Style, render
+from .rules import ROW, RULES
+
+SCALES = {"small": 1, "medium": 4}
+
+KERJA_SAMA_PROVINCES = (
+    "11",
+    "12",
+    "31",
+    "32",
+    "33",
+    "34",
+    "35",
+    "51",
+    "52",
+    "53",
+    "63",
+    "64",
+    "71",
+    "73",
+    "74",
+    "91",
+    "96",
+)
+KERJA_SAMA_PERIOD = "2025Q2"
+INDIKATOR_YEAR_PROVINCES = ("11", "12", "31", "32", "33", "35", "36", "51", "73", "74", "91")
+
+
+@dataclass
+class PlannedFile:
+    path: str
+    data: bytes
+    arrival: dt.datetime
+    entry: dict  # manifest fields
+
+
+@dataclass
+class Plan:
+    seed: int
+    scale: str
+    files: list[PlannedFile] = field(default_factory=list)
+    anchors: dict = field(default_factory=dict)
+
+    @property
+    def k(self) -> int:
+        return SCALES[self.scale]
+
+    def rng(self, *parts: object) -> random.Random:
+        return random.Random(f"{self.seed}|" + "|".join(map(str, parts)))
+
+    # ---- adding files -------------------------------------------------------------------------
+
+    def add_bytes(
+        self,
+        path: str,
+        data: bytes,
+        arrival: dt.datetime,
+        *,
+        dataset,
+        province,
+        period,
+        outcome: str,
+        rules: list[str],
+        tags: list[str],
+        rows_in_file: int = 0,
+        note: str | None = None,
+        fmt: str = "csv",
+    ) -> dict:
+        entry = {
+            "path": path,
+            "dataset": dataset,
+            "province_code": province,
+            "period": period,
+            "expected_outcome": outcome,
+            "expected_rules": sorted(rules),
+            "rows_received": 0,
+            "rows_quarantined": 0,
+            "variant": _dedupe(tags + _path_tags(path)),
+            "rows_loaded": 0,
+            "rows_in_file": rows_in_file,
+            "row_rules": [],
+            "format": fmt,
+        }
+        if note:
+            entry["note"] = note
+        self.files.append(PlannedFile(path, data, arrival, entry))
+        return entry
+
+    def add_table(
+        self,
+        path: str,
+        dataset: str,
+        prov: Province,
+        period: str,
+        cols: list[Column],
+        rows: list[dict],
+        style: Style,
+        arrival: dt.datetime,
+        *,
+        tags: list[str] = (),
+        reject: str | None = None,
+        note: str | None = None,
+        rng: random.Random | None = None,
+    ) -> dict:
+        rng = rng or self.rng("render", path)
+        style.modified = arrival - dt.timedelta(hours=2, minutes=17)
+        rendered = render(cols, rows, style, rng)
+        row_rules = []
+        for i, r in enumerate(rows):
+            if r.get("_rule"):
+                row_rules.append(
+                    {
+                        "row": rendered.row_numbers[i],
+                        "rule": r["_rule"],
+                        "level": RULES[r["_rule"]][0],
+                    }
+                )
+        quarantined = sum(1 for x in row_rules if x["level"] == ROW)
+        all_tags = list(tags) + _style_tags(dataset, cols, rows, style)
+        if reject:
+            outcome, rules = "rejected", [reject]
+            received, quarantined, row_rules = 0, 0, []
+        else:
+            outcome = "accepted_with_warnings" if row_rules else "accepted"
+            rules = sorted({x["rule"] for x in row_rules})
+            received = len(rows)
+        entry = self.add_bytes(
+            path,
+            rendered.data,
+            arrival,
+            dataset=dataset,
+            province=prov.code,
+            period=period,
+            outcome=outcome,
+            rules=rules,
+            tags=all_tags,
+            rows_in_file=len(rows),
+            note=note,
+            fmt=style.fmt,
+        )
+        entry.update(
+            {
+                "rows_received": received,
+                "rows_quarantined": quarantined,
+                "rows_loaded": received - quarantined,
+                "row_rules": row_rules,
+                "header_row": rendered.header_row,
+                "columns": [{"label": c.label, "column": None if c.extra else c.key} for c in cols],
+                "total_row": rendered.total_row_number,
+            }
+        )
+        if style.fmt == "csv":
+            entry["encoding"] = style.encoding
+            entry["delimiter"] = style.delimiter
+        else:
+            entry["sheet"] = style.sheet
+        return entry
+
+    # ---- finishing ------------------------------------------------------------------------------
+
+    def finish(self) -> list[dict]:
+        """Fill sha256/mtime, work out which submission is in force, sanity-check."""
+        for f in self.files:
+            f.entry["sha256"] = hashlib.sha256(f.data).hexdigest()
+            f.entry["size"] = len(f.data)
+            f.entry["mtime"] = f.arrival.strftime("%Y-%m-%dT%H:%M:%SZ")
+        order = sorted(self.files, key=lambda f: (f.arrival, f.path.rsplit("/", 1)[-1], f.path))
+        seen_sha: dict[str, str] = {}
+        for f in order:
+            sha = f.entry["sha256"]
+            if sha in seen_sha:
+                if f.entry["expected_outcome"] != "duplicate":
+                    raise AssertionError(f"{f.path} repeats {seen_sha[sha]} byte for byte")
+                f.entry["duplicate_of"] = seen_sha[sha]
+            else:
+                if f.entry["expected_outcome"] == "duplicate":
+                    raise AssertionError(f"{f.path} is labelled duplicate but is unique")
+                seen_sha[sha] = f.path
+        groups: dict[tuple, list[PlannedFile]] = {}
+        for f in order:
+            e = f.entry
+            e["in_force"] = False
+            if e["expected_outcome"] in ("accepted", "accepted_with_warnings"):
+                groups.setdefault((e["dataset"], e["province_code"], e["period"]), []).append(f)
+        for fs in groups.values():
+            fs[-1].entry["in_force"] = True
+            for earlier in fs[:-1]:
+                earlier.entry["superseded_by"] = fs[-1].path
+        return [f.entry for f in sorted(self.files, key=lambda f: f.path)]
+
+
+def _dedupe(tags: list[str]) -> list[str]:
+    out: list[str] = []
+    for t in tags:
+        if t not in out:
+            out.append(t)
+    return sorted(out)
+
+
+def _path_tags(path: str) -> list[str]:
+    return ["subfolder"] if "/" in path else []
+
+
+def _style_tags(dataset: str, cols: list[Column], rows: list[dict], style: Style) -> list[str]:
+    tags: list[str] = []
+    kinds = {c.kind for c in cols}
+    numeric = bool(kinds & {INT, MONEY, "decimal"})
+    has_dates = any(r.get(c.key) for c in cols if c.kind == DATE for r in rows[:200])
+    if style.fmt == "csv":
+        tags.append("csv_semicolon" if style.delimiter == ";" else "csv_comma")
+        tags.append({"utf-8": "utf8", "utf-8-sig": "utf8_bom", "cp1252": "cp1252"}[style.encoding])
+    else:
+        tags.append("xlsx")
+        if has_dates and style.dates == "native":
+            tags.append("xlsx_native_dates")
+        if numeric:
+            tags.append("xlsx_text_numbers" if style.xlsx_text_numbers else "xlsx_numbers")
+        if ID in kinds:
+            tags.append("xlsx_text_ids")
+        if style.front_sheet:
+            tags.append("xlsx_named_sheet")
+    if numeric and (style.fmt == "csv" or style.xlsx_text_numbers):
+        tags.append(
+            {
+                "plain": "numbers_plain",
+                "id": "numbers_id",
+                "rp": "numbers_rp",
+                "rp00": "numbers_rp",
+            }[style.numbers]
+        )
+    if has_dates and style.dates != "native":
+        tags.append("date_" + style.dates)
+    if PERCENT in kinds:
+        tags.append("percent_" + style.percent)
+    if style.dash_zero and any(
+        r.get(c.key) == 0 for c in cols if c.kind in (INT, MONEY) for r in rows
+    ):
+        tags.append("dash_zero")
+    if any(isinstance(r.get("shu"), (int, Decimal)) and r["shu"] < 0 for r in rows):
+        tags.append("negative_allowed")
+    if any(
+        isinstance(r.get(c.key), str) and r[c.key].startswith("0")
+        for c in cols
+        if c.kind == ID
+        for r in rows
+    ):
+        tags.append("leading_zero_ids")
+    if style.title_lines:
+        tags.append("title_lines")
+    if style.empty_rows_after:
+        tags.append("empty_rows")
+    if style.total_row:
+        tags.append("total_row")
+    if any(c.extra for c in cols):
+        tags.append("extra_columns")
+    if any(c.key == "provinsi" for c in cols):
+        tags.append("province_column")
+    if any(c.key == "kode_bps" for c in cols):
+        tags.append("kode_bps_column")
+    return tags
+
+
+# ---------------------------------------------------------------------------------------------
+# helpers
+
+
+def utc(y, m, d, hh=9, mm=0, ss=0) -> dt.datetime:
+    return dt.datetime(y, m, d, hh, mm, ss)
+
+
+def arrival_between(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.datetime:
+    day = b.rand_date(rng, lo, hi)
+    return dt.datetime(
+        day.year, day.month, day.day, rng.randint(1, 9), rng.randint(0, 59), rng.randint(0, 59)
+    )
+
+
+def epoch(t: dt.datetime) -> int:
+    return calendar.timegm(t.timetuple())
+
+
+def file_name(
+    dataset: str,
+    prov: Province,
+    period: str,
+    *,
+    token: str = "code",
+    suffix: str = "",
+    ext: str = "csv",
+    upper: bool = False,
+) -> tuple[str, list[str]]:
+    tok = {
+        "code": prov.code,
+        "alias": prov.aliases[0] if prov.aliases else prov.slug,
+        "slug": prov.slug,
+    }[token]
+    tags = [
+        {
+            "code": "name_province_code",
+            "alias": "name_province_alias",
+            "slug": "name_province_slug",
+        }[token]
+        if (token != "alias" or prov.aliases)
+        else "name_province_slug",
+        "period_" + b.period_type(period),
+    ]
+    name = f"{dataset}_{tok}_{period}{suffix}.{ext}"
+    if suffix:
+        tags.append("name_suffix")
+    if upper:
+        name = name.upper()
+        tags.append("name_uppercase")
+    return name, tags
+
+
+def period_label(period: str) -> str:
+    y, rest = period[:4], period[4:].upper()
+    if not rest:
+        return f"Tahun {y}"
+    roman = b.ROMAN[int(rest[1]) - 1]
+    return f"{'Semester' if rest[0] == 'S' else 'Triwulan'} {roman} {y}"
+
+
+def title_lines(dataset: str, prov: Province, period: str) -> tuple[str, ...]:
+    _, end = b.period_bounds(period)
+    when = f"{end.day} {ref.ID_MONTHS[end.month - 1]} {end.year}"
+    name = prov.name.upper()
+    if dataset == "koperasi":
+        return (f"DATA KOPERASI PROVINSI {name}", f"Keadaan s.d. {when}")
+    if dataset == "umkm":
+        return (
+            f"DATA UMKM BY NAME BY ADDRESS PROVINSI {name}",
+            f"Periode s.d. {when}",
+            "Sumber: Dinas Koperasi dan UKM Kabupaten/Kota (diolah)",
+        )
+    if dataset == "indikator_umkm":
+        return (f"INDIKATOR UMKM PROVINSI {name}", period_label(period))
+    if dataset == "kerja_sama":
+        return (
+            f"REGISTER KERJA SAMA DINAS KOPERASI DAN UKM PROVINSI {name}",
+            f"Keadaan s.d. {when}",
+        )
+    return (f"LAPORAN PELAKSANAAN KERJA SAMA PROVINSI {name}", period_label(period))
+
+
+# A profile: how one clerk writes files. (style kwargs, header mode, category style,
+# regency variants?, extra columns)
+PROFILES: dict[str, tuple[dict, str, str, bool, tuple]] = {
+    "A": (
+        dict(
+            fmt="csv", delimiter=",", encoding="utf-8", numbers="plain", dates="iso", percent="sign"
+        ),
+        "canonical",
+        "lower",
+        False,
+        (),
+    ),
+    "B": (
+        dict(
+            fmt="csv",
+            delimiter=";",
+            encoding="utf-8-sig",
+            numbers="id",
+            dates="dmy_slash",
+            percent="comma",
+            titles=True,
+        ),
+        "title",
+        "title",
+        True,
+        (),
+    ),
+    "C": (
+        dict(
+            fmt="csv",
+            delimiter=";",
+            encoding="cp1252",
+            numbers="rp",
+            dash_zero=True,
+            dates="dmy_dash",
+            percent="sign",
+        ),
+        "upper",
+        "upper",
+        False,
+        ("keterangan",),
+    ),
+    "D": (
+        dict(
+            fmt="csv",
+            delimiter=",",
+            encoding="utf-8",
+            numbers="id",
+            dates="id_long",
+            percent="sign",
+            empty=True,
+            total="JUMLAH",
+        ),
+        "alias",
+        "messy",
+        True,
+        (),
+    ),
+    "E": (
+        dict(fmt="xlsx", numbers="plain", dates="native", percent="native"),
+        "title",
+        "title",
+        False,
+        (),
+    ),
+    "F": (
+        dict(
+            fmt="xlsx",
+            numbers="id",
+            dates="id_short",
+            percent="sign",
+            titles=True,
+            front=True,
+            text_numbers=True,
+        ),
+        "title",
+        "mixed",
+        True,
+        ("no",),
+    ),
+    "G": (
+        dict(
+            fmt="csv",
+            delimiter=";",
+            encoding="utf-8",
+            numbers="plain",
+            dates="mixed",
+            percent="comma",
+            empty=True,
+        ),
+        "mixed",
+        "mixed",
+        True,
+        ("no", "alamat"),
+    ),
+    "H": (
+        dict(
+            fmt="csv",
+            delimiter=",",
+            encoding="utf-8-sig",
+            numbers="rp00",
+            dates="dmy_slash",
+            percent="sign",
+            total="TOTAL",
+        ),
+        "title",
+        "lower",
+        False,
+        ("provinsi",),
+    ),
+}
+CSV_PROFILES = ("A", "B", "C", "D", "G", "H")
+
+
+@dataclass
+class Layout:
+    style: Style
+    header: str
+    cats: str
+    regencies: bool
+    extras: tuple[str, ...]
+
+
+def layout(
+    profile: str, dataset: str, prov: Province, period: str, nrows: int, rng: random.Random
+) -> Layout:
+    kw, header, cats, regencies, extras = PROFILES[profile]
+    kw = dict(kw)
+    st = Style(fmt=kw.pop("fmt"))
+    for key in ("delimiter", "encoding", "numbers", "dates", "percent"):
+        if key in kw:
+            setattr(st, key, kw.pop(key))
+    st.dash_zero = kw.pop("dash_zero", False)
+    if kw.pop("titles", False):
+        st.title_lines = title_lines(dataset, prov, period)
+    if kw.pop("empty", False) and nrows > 3:
+        st.empty_rows_after = tuple(sorted(rng.sample(range(nrows - 1), min(3, nrows // 4 or 1))))
+    total = kw.pop("total", None)
+    st.total_row = total if dataset in ("koperasi", "umkm") else None
+    if kw.pop("front", False):
+        st.front_sheet = "Petunjuk"
+        st.sheet = dataset
+    else:
+        st.sheet = rng.choice(("Sheet1", "Data", "Lembar1"))
+    st.xlsx_text_numbers = kw.pop("text_numbers", False)
+    assert not kw, kw
+    return Layout(st, header, cats, regencies, extras)
+
+
+EXTRA_LABELS = {
+    "no": "No",
+    "alamat": "Alamat",
+    "keterangan": "Keterangan",
+    "provinsi": "Provinsi",
+    "kode_bps": "kode_bps",
+    "no_hp": "No HP",
+    "nama_pemilik": "Nama Pemilik",
+}
+
+
+def build_table(
+    dataset: str,
+    prov: Province,
+    rows: list[dict],
+    lay: Layout,
+    rng: random.Random,
+    *,
+    drop: tuple[str, ...] = (),
+    extras: tuple[str, ...] | None = None,
+    province_cells: Province | None = None,
+) -> tuple[list[Column], list[str]]:
+    """Columns + surface-form functions for ``rows``; fills extra-column values in place."""
+    extras = lay.extras if extras is None else extras
+    ex = tuple((k, EXTRA_LABELS[k]) for k in extras)
+    cols = b.columns(
+        dataset,
+        lay.header,
+        rng,
+        drop=drop,
+        extras=ex,
+        extras_first=bool(extras) and extras[0] == "no",
+    )
+    tags: list[str] = []
+    if lay.header == "alias" and dataset in b.ALIASES:
+        tags.append("header_aliases")
+    elif lay.header in ("title", "upper", "mixed"):
+        tags.append("header_case_spacing")
+        if lay.header == "mixed" and dataset in b.ALIASES:
+            tags.append("header_aliases")
+    lay.style.cats = b.category_surfaces(dataset, lay.cats, rng)
+    if lay.cats != "lower":
+        tags.append("categorical_variants")
+    if lay.regencies and any(c.key == "kabupaten_kota" for c in cols):
+        lay.style.cats["kabupaten_kota"] = b.regency_surface("variants")
+        tags.append("regency_variants")
+    if "provinsi" in extras:
+        lay.style.cats["provinsi"] = b.province_surface(province_cells or prov)
+    if any(c.key == "provinsi_mitra" for c in cols):
+
+        def mitra(v, r):
+            p = BY_CODE[v]
+            return r.choice((p.code, p.name, f"Prov. {p.name}", p.name.upper()))
+
+        lay.style.cats["provinsi_mitra"] = mitra
+    for i, r in enumerate(rows):
+        for k in extras:
+            if k == "no":
+                r[k] = str(i + 1)
+            elif k == "alamat":
+                r[k] = f"Jl. {rng.choice(ref.KOPERASI_NAMES)} No. {rng.randint(1, 250)}"
+            elif k == "keterangan":
+                r[k] = rng.choice(("", "", "", "Perlu verifikasi", "Data baru", "Pindah alamat"))
+            elif k == "provinsi":
+                r[k] = (province_cells or prov).name
+            elif k == "kode_bps":
+                r[k] = (province_cells or prov).bps
+            elif k == "no_hp":
+                r[k] = f"08{rng.randrange(10**9, 10**10)}"
+    return cols, tags
+
+
+def ensure_accent(rows: list[dict], key: str) -> None:
+    """Windows-1252 files carry at least one name with an accented letter."""
+    if not any("é" in (r.get(key) or "") for r in rows):
+        rows[0][key] = rows[0][key] + " Café"
+
+
+# ---------------------------------------------------------------------------------------------
+# the plan
+
+
+def build(seed: int, scale: str) -> Plan:
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {sorted(SCALES)}, not {scale!r}")
+    plan = Plan(seed, scale)
+    _koperasi(plan)
+    _umkm(plan)
+    _indikator(plan)
+    _kerja_sama(plan)
+    _name_defects(plan)
+    return plan
+
+
+def _profile(plan: Plan, *parts, allowed=tuple(PROFILES)) -> str:
+    return plan.rng("profile", *parts).choice(allowed)
+
+
+def _token(plan: Plan, prov: Province, *parts) -> str:
+    x = plan.rng("token", prov.code, *parts).random()
+    if x < 0.5:
+        return "code"
+    if x < 0.8 and prov.aliases:
+        return "alias"
+    return "slug"
+
+
+# ---- koperasi ----------------------------------------------------------------------------------
+
+SULTRA_COUNTS = {  # book year: (total, active, rat_held, rat_on_time)
+    2023: (2880, 2268, 397, 352),
+    2024: (2912, 2300, 420, 371),
+}
+
+
+def _koperasi(plan: Plan) -> None:
+    k = plan.k
+    for prov in PROVINCES:
+        if prov.code == "74":
+            _koperasi_sultra(plan, prov)
+            continue
+        rng = plan.rng("koperasi", prov.code)
+        n24 = prov.weight * 60 * k + rng.randint(0, 25)
+        register = b.koperasi_register(plan.rng("koperasi-register", prov.code), prov, n24)
+        for year in (2023, 2024):
+            reg = register[: n24 - (rng.randint(3, 9) if year == 2023 else 0)]
+            n = len(reg)
+            n_active = int(n * rng.uniform(0.62, 0.82))
+            n_rat = int(n_active * rng.uniform(0.3, 0.75))
+            n_on_time = int(n_rat * rng.uniform(0.75, 0.95))
+            rows = b.koperasi_rows(
+                plan.rng("koperasi-rows", prov.code, year),
+                reg,
+                year,
+                n_active=n_active,
+                n_rat=n_rat,
+                n_on_time=n_on_time,
+                cents=rng.random() < 0.3,
+            )
+            _koperasi_file(plan, prov, year, rows)
+
+
+def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> None:
+    period = str(year)
+    rng = plan.rng("koperasi-file", prov.code, year)
+    arrival = arrival_between(rng, b.D(year + 1, 10, 1), b.D(year + 1, 11, 15))
+    profile = _profile(plan, "koperasi", prov.code, year)
+    token = _token(plan, prov, "koperasi", year)
+    folder = f"koperasi/{year}/"
+    suffix, upper, extras, drop = "", False, None, ()
+    tags: list[str] = []
+    note = None
+    special = None
+    if prov.code == "35" and year == 2024:
+        profile, token, upper, folder = "A", "alias", True, "jatim/"
+    elif prov.code == "91":
+        profile, folder = "E", "papua/"
+    elif prov.code == "34":
+        token = "alias"
+    elif prov.code == "61" and year == 2024:
+        profile, special = "B", "kalbar_quarantine"
+    elif prov.code == "12" and year == 2024:
+        profile, special = "D", "sumut_warnings"
+    elif prov.code == "32" and year == 2024:
+        profile, special = "A", "jabar_rejected_resubmission"
+    elif prov.code == "75" and year == 2024:
+        profile, special = "B", "gorontalo_wrong_province"
+    elif prov.code == "92":
+        token = "slug"
+    lay = layout(profile, "koperasi", prov, period, len(rows), rng)
+    if lay.style.encoding == "cp1252" and lay.style.fmt == "csv":
+        ensure_accent(rows, "nama_koperasi")
+    if special == "kalbar_quarantine":
+        idx = rng.sample([i for i, r in enumerate(rows) if r["_active"]], 3)
+        rows[idx[0]]["aset"] = Raw("1O.250.000")
+        rows[idx[0]]["_rule"] = "value.invalid_number"
+        rows[idx[1]]["modal_sendiri"] = -5_000_000
+        rows[idx[1]]["_rule"] = "value.negative"
+        rows[idx[2]]["nama_koperasi"] = None
+        rows[idx[2]]["_rule"] = "value.required"
+        tags.append("defect")
+        note = "three rows quarantined: unparseable aset, negative modal_sendiri, empty nama"
+    elif special == "sumut_warnings":
+        active_no_rat = [i for i, r in enumerate(rows) if r["_active"] and not r["tanggal_rat"]]
+        inactive = [i for i, r in enumerate(rows) if not r["_active"]]
+        a, c = rng.sample(active_no_rat, 2), rng.sample(inactive, 2)
+        rows[a[0]]["tanggal_rat"] = b.D(year + 2, 2, 10)  # typed 2026 for 2025
+        rows[a[1]]["tanggal_rat"] = b.D(year, 3, 15)  # the RAT of the previous book year
+        for i in a:
+            rows[i]["_rule"] = "koperasi.rat_suspicious_date"
+        for i in c:
+            rows[i]["tanggal_rat"] = b.rand_date(rng, b.D(year + 1, 3, 1), b.D(year + 1, 5, 31))
+            rows[i]["_rule"] = "koperasi.inactive_with_rat"
+        tags.append("defect")
+        note = "warnings only: two suspicious RAT dates, two inactive cooperatives with a RAT"
+    name, ntags = file_name(
+        "koperasi",
+        prov,
+        period,
+        token=token,
+        suffix=suffix,
+        ext="xlsx" if lay.style.fmt == "xlsx" else "csv",
+        upper=upper,
+    )
+    cols, ctags = build_table("koperasi", prov, rows, lay, rng, drop=drop, extras=extras)
+    plan.add_table(
+        folder + name,
+        "koperasi",
+        prov,
+        period,
+        cols,
+        rows,
+        lay.style,
+        arrival,
+        tags=tags + ntags + ctags,
+        note=note,
+    )
+
+    if special == "jabar_rejected_resubmission":
+        lay2 = layout("A", "koperasi", prov, period, len(rows), rng)
+        name2, ntags2 = file_name("koperasi", prov, period, token=token, suffix="_revisi")
+        cols2, ctags2 = build_table("koperasi", prov, rows[:-4], lay2, rng, drop=("status_aktif",))
+        plan.add_table(
+            folder + name2,
+            "koperasi",
+            prov,
+            period,
+            cols2,
+            rows[:-4],
+            lay2.style,
+            arrival + dt.timedelta(days=9, hours=3),
+            reject="file.no_header",
+            tags=["defect", "rejected_resubmission", "resubmission"] + ntags2 + ctags2,
+            note="revision without the status_aktif column: rejected, the earlier "
+            "accepted file stays in force",
+        )
+    if special == "gorontalo_wrong_province":
+        sulut = BY_CODE["71"]
+        srows = b.koperasi_rows(
+            plan.rng("gorontalo-wrong", year),
+            b.koperasi_register(plan.rng("gorontalo-wrong-reg"), sulut, 90),
+            year,
+            n_active=60,
+            n_rat=30,
+            n_on_time=25,
+        )
+        lay2 = layout("B", "koperasi", prov, period, len(srows), rng)
+        lay2.style.title_lines = ()
+        name2, ntags2 = file_name("koperasi", prov, period, token="slug", suffix="_v2")
+        cols2, ctags2 = build_table(
+            "koperasi", prov, srows, lay2, rng, extras=("no", "provinsi"), province_cells=sulut
+        )
+        plan.add_table(
+            folder + name2,
+            "koperasi",
+            prov,
+            period,
+            cols2,
+            srows,
+            lay2.style,
+            arrival + dt.timedelta(days=5),
+            reject="file.wrong_province",
+            tags=["defect", "rejected_resubmission", "resubmission"] + ntags2 + ctags2,
+            note="Sulawesi Utara's register sent under Gorontalo's name "
+            "(provinsi column): rejected, the earlier file stays in force",
+        )
+
+
+def _koperasi_sultra(plan: Plan, prov: Province) -> None:
+    total24 = SULTRA_COUNTS[2024][0]
+    register = b.koperasi_register(plan.rng("koperasi-register", prov.code), prov, total24)
+    figures = {}
+    for year in (2023, 2024):
+        total, active, rat, on_time = SULTRA_COUNTS[year]
+        rows = b.koperasi_rows(
+            plan.rng("koperasi-rows", prov.code, year),
+            register[:total],
+            year,
+            n_active=active,
+            n_rat=rat,
+            n_on_time=on_time,
+        )
+        figures[year] = (rows, b.koperasi_figures(rows, year))
+    rng = plan.rng("koperasi-file", prov.code)
+
+    # 2023: a semicolon CSV with title lines
+    rows23 = figures[2023][0]
+    lay = layout("B", "koperasi", prov, "2023", len(rows23), rng)
+    name, ntags = file_name("koperasi", prov, "2023", token="alias")
+    cols, ctags = build_table("koperasi", prov, rows23, lay, rng)
+    e23 = plan.add_table(
+        "sultra/" + name,
+        "koperasi",
+        prov,
+        "2023",
+        cols,
+        rows23,
+        lay.style,
+        utc(2024, 10, 14, 2, 41, 7),
+        tags=ntags + ctags + ["anchor"],
+    )
+
+    # 2024 preliminary: 9 fewer active cooperatives, 5 fewer RATs (Windows-1252, Rp, '-')
+    rows24, fig24 = figures[2024]
+    prelim = [dict(r) for r in rows24]
+    no_rat_active = [i for i, r in enumerate(prelim) if r["_active"] and not r["tanggal_rat"]]
+    rat_active = [i for i, r in enumerate(prelim) if r["_active"] and r["tanggal_rat"]]
+    for i in rng.sample(no_rat_active, 9):
+        prelim[i].update(status_aktif=False, _active=False)
+    for i in rng.sample(rat_active, 5):
+        prelim[i].update(tanggal_rat=None, _rat=None)
+    lay = layout("C", "koperasi", prov, "2024", len(prelim), rng)
+    ensure_accent(prelim, "nama_koperasi")
+    name, ntags = file_name("koperasi", prov, "2024", token="code")
+    cols, ctags = build_table("koperasi", prov, prelim, lay, rng)
+    e_pre = plan.add_table(
+        "sultra/" + name,
+        "koperasi",
+        prov,
+        "2024",
+        cols,
+        prelim,
+        lay.style,
+        utc(2025, 10, 6, 1, 12, 40),
+        tags=ntags + ctags + ["superseded"],
+        note="preliminary register, superseded by the _revisi workbook",
+    )
+
+    # 2024 revision (the anchor): workbook, title lines, native dates, JUMLAH row
+    lay = layout("E", "koperasi", prov, "2024", len(rows24), rng)
+    lay.style.title_lines = title_lines("koperasi", prov, "2024")
+    lay.style.total_row = "JUMLAH"
+    lay.style.sheet = "Koperasi Sultra"
+    name, ntags = file_name("koperasi", prov, "2024", token="slug", suffix="_revisi", ext="xlsx")
+    cols, ctags = build_table("koperasi", prov, rows24, lay, rng)
+    e24 = plan.add_table(
+        "sultra/" + name,
+        "koperasi",
+        prov,
+        "2024",
+        cols,
+        rows24,
+        lay.style,
+        utc(2025, 10, 20, 3, 5, 0),
+        tags=ntags + ctags + ["anchor", "resubmission"],
+        note="revised register after the Satgas verification: in force",
+    )
+    fig_pre = b.koperasi_figures(prelim, 2024)
+    plan.anchors["cooperative_health"] = [
+        {
+            "province_code": "74",
+            "province_name": prov.name,
+            "book_year": 2024,
+            "source_file": e24["path"],
+            "superseded_file": e_pre["path"],
+            "superseded_figures": {
+                k: fig_pre[k] for k in ("cooperatives_active", "rat_held", "rat_compliance_pct")
+            },
+            **fig24,
+        },
+        {
+            "province_code": "74",
+            "province_name": prov.name,
+            "book_year": 2023,
+            "source_file": e23["path"],
+            **figures[2023][1],
+        },
+    ]
+    assert fig24["cooperatives_active"] == 2300 and fig24["rat_held"] == 420
+    assert fig24["rat_compliance_pct"] == 18.26
+
+
+# ---- umkm --------------------------------------------------------------------------------------
+
+UMKM_SEMESTER_PROVINCES = ("35", "74")
+
+
+def _umkm(plan: Plan) -> None:
+    k = plan.k
+    for prov in PROVINCES:
+        rng = plan.rng("umkm", prov.code)
+        periods = ["2024"]
+        if prov.code in UMKM_SEMESTER_PROVINCES:
+            periods = ["2023S1", "2024S1", "2024"]
+        for period in periods:
+            n = prov.weight * 100 * k + rng.randint(0, 60)
+            if period.endswith("S1"):
+                n = n // 2
+            _, end = b.period_bounds(period)
+            rows = b.umkm_rows(plan.rng("umkm-rows", prov.code, period), prov, end, n)
+            _umkm_file(plan, prov, period, rows)
+
+
+def _umkm_arrival(rng: random.Random, period: str) -> dt.datetime:
+    _, end = b.period_bounds(period)
+    return arrival_between(rng, end + dt.timedelta(days=40), end + dt.timedelta(days=100))
+
+
+def _umkm_file(plan: Plan, prov: Province, period: str, rows: list[dict]) -> None:
+    rng = plan.rng("umkm-file", prov.code, period)
+    arrival = _umkm_arrival(rng, period)
+    profile = _profile(plan, "umkm", prov.code, period)
+    token = _token(plan, prov, "umkm", period)
+    folder, suffix, extras = f"umkm/{period}/", "", None
+    tags: list[str] = []
+    note = None
+    code = prov.code
+    if code == "35":
+        folder = "jatim/"
+        profile, token = {"2023S1": ("D", "slug"), "2024S1": ("E", "code"), "2024": ("B", "alias")}[
+            period
+        ]
+        if period.endswith("S1"):
+            tags.append("anchor")
+    elif code == "74":
+        folder = "sultra/"
+        profile, token = {
+            "2023S1": ("G", "alias"),
+            "2024S1": ("F", "slug"),
+            "2024": ("C", "alias"),
+        }[period]
+    elif code == "91":
+        profile, folder, token, extras = "A", "papua/", "code", ("kode_bps",)
+    elif code == "92":
+        token = "slug"
+    elif code == "96":
+        token, profile = "slug", "E"
+    elif code == "53":
+        return _junk(plan, prov, period, rng, arrival)
+    elif code == "63":
+        return _umkm_missing_column(plan, prov, period, rows, rng, arrival)
+    elif code == "82":
+        _umkm_header_only(plan, prov, period, rows, rng, arrival)
+        arrival += dt.timedelta(days=6, hours=1)
+        suffix = "_v2"
+        tags.append("corrected_resubmission")
+        tags.append("resubmission")
+        note = "corrected file after the header-only submission was rejected"
+    elif code == "32":
+        profile = "B"
+        _umkm_quarantine(rows, rng)
+        tags.append("defect")
+        note = "eight rows quarantined (NIB shape, omzet > 50 M, halal without date, ...)"
+    elif code == "36":
+        profile = "E"
+        _umkm_skala_warnings(rows, rng)
+        tags.append("defect")
+        note = "warnings only: declared skala_usaha contradicts omzet_tahunan"
+    elif code == "34":
+        return _umkm_tie(plan, prov, period, rows, rng, arrival)
+    elif code == "51":
+        profile = "A"
+    lay = layout(profile, "umkm", prov, period, len(rows), rng)
+    if lay.style.encoding == "cp1252" and lay.style.fmt == "csv":
+        ensure_accent(rows, "nama_usaha")
+    if extras is None and code in ("35", "73") and period == "2024":
+        extras = ("provinsi",)
+    name, ntags = file_name(
+        "umkm",
+        prov,
+        period,
+        token=token,
+        suffix=suffix,
+        ext="xlsx" if lay.style.fmt == "xlsx" else "csv",
+    )
+    cols, ctags = build_table("umkm", prov, rows, lay, rng, extras=extras)
+    e = plan.add_table(
+        folder + name,
+        "umkm",
+        prov,
+        period,
+        cols,
+        rows,
+        lay.style,
+        arrival,
+        tags=tags + ntags + ctags,
+        note=note,
+    )
+    if code in UMKM_SEMESTER_PROVINCES and period.endswith("S1"):
+        plan.anchors.setdefault("umkm_register", []).append(
+            {
+                "province_code": code,
+                "period": period,
+                "source_file": e["path"],
+                **b.umkm_figures(rows),
+            }
+        )
+    if code == "51":
+        # the same bytes sent again under another name, a month later
+        name2, ntags2 = file_name("umkm", prov, period, token="code", suffix="_final")
+        plan.add_bytes(
+            "arsip/" + name2,
+            plan.files[-1].data,
+            arrival + dt.timedelta(days=30),
+            dataset="umkm",
+            province=code,
+            period=period,
+            outcome="duplicate",
+            rules=[],
+            tags=["duplicate_copy"] + ntags2 + e["variant"],
+            rows_in_file=len(rows),
+            note=f"byte-identical copy of {e['path']}",
+        )
+        plan.files[-1].entry.update(
+            {k: e[k] for k in ("header_row", "columns", "total_row", "encoding", "delimiter")}
+        )
+
+
+def _umkm_quarantine(rows: list[dict], rng: random.Random) -> None:
+    idx = rng.sample(range(len(rows)), 8)
+    r = [rows[i] for i in idx]
+    r[0]["nib"], r[0]["_rule"] = "912010234567", "value.identifier_shape"
+    r[1]["nib"], r[1]["_rule"] = Raw("9,12021E+12"), "value.identifier_shape"
+    r[2].update(
+        omzet_tahunan=75_500_000_000,
+        modal_usaha=9_000_000_000,
+        skala_usaha=None,
+        _rule="umkm.omzet_above_medium",
+    )
+    r[3].update(
+        sertifikat_halal="reguler", tanggal_sertifikat_halal=None, _rule="umkm.halal_date_required"
+    )
+    r[4].update(
+        sertifikat_halal="self declare",
+        tanggal_sertifikat_halal=None,
+        _rule="umkm.halal_date_required",
+    )
+    r[5].update(omzet_tahunan=Raw("dua juta"), skala_usaha=None, _rule="value.invalid_number")
+    r[6].update(modal_usaha=-15_000_000, _rule="value.negative")
+    r[7].update(kabupaten_kota=None, _rule="value.required")
+
+
+def _umkm_skala_warnings(rows: list[dict], rng: random.Random) -> None:
+    idx = rng.sample(range(len(rows)), 3)
+    for i, (skala, omzet) in zip(
+        idx,
+        (("mikro", 8_250_000_000), ("menengah", 500_000_000), ("kecil", 30_000_000_000)),
+        strict=True,
+    ):
+        rows[i].update(skala_usaha=skala, omzet_tahunan=omzet, _rule="umkm.skala_mismatch")
+
+
+def _junk(
+    plan: Plan, prov: Province, period: str, rng: random.Random, arrival: dt.datetime
+) -> None:
+    name, ntags = file_name("umkm", prov, period, token="alias")
+    data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + rng.randbytes(4096)
+    plan.add_bytes(
+        f"umkm/{period}/" + name,
+        data,
+        arrival,
+        dataset="umkm",
+        province=prov.code,
+        period=period,
+        outcome="rejected",
+        rules=["file.unreadable"],
+        tags=["defect"] + ntags,
+        note="a PNG screenshot saved under a .csv name",
+    )
+
+
+def _umkm_missing_column(plan, prov, period, rows, rng, arrival) -> None:
+    lay = layout("E", "umkm", prov, period, len(rows), rng)
+    for r in rows:
+        r["nama_pemilik"] = f"{rng.choice(('Bapak', 'Ibu'))} {rng.choice(ref.OWNER_NAMES)}"
+    name, ntags = file_name("umkm", prov, period, token="alias", ext="xlsx")
+    cols, ctags = build_table(
+        "umkm", prov, rows, lay, rng, drop=("nama_usaha",), extras=("nama_pemilik",)
+    )
+    plan.add_table(
+        f"umkm/{period}/" + name,
+        "umkm",
+        prov,
+        period,
+        cols,
+        rows,
+        lay.style,
+        arrival,
+        reject="file.no_header",
+        tags=["defect"] + ntags + ctags,
+        note="no nama_usaha column (the clerk sent nama pemilik instead)",
+    )
+
+
+def _umkm_header_only(plan, prov, period, rows, rng, arrival) -> None:
+    lay = layout("A", "umkm", prov, period, 0, rng)
+    name, ntags = file_name("umkm", prov, period, token="alias")
+    cols, ctags = build_table("umkm", prov, [], lay, rng)
+    plan.add_table(
+        f"umkm/{period}/" + name,
+        "umkm",
+        prov,
+        period,
+        cols,
+        [],
+        lay.style,
+        arrival,
+        reject="file.empty",
+        tags=["defect", "corrected_resubmission"] + ntags + ctags,
+        note="header row only, no data rows; a corrected _v2 follows",
+    )
+
+
+def _umkm_tie(plan, prov, period, rows, rng, arrival) -> None:
+    """Two files for the same key with the same mtime: the later name is in force."""
+    for suffix, rs, extra_tags in (
+        ("", rows[:-3], ["superseded"]),
+        ("_v2", rows, ["resubmission", "resubmission_same_mtime"]),
+    ):
+        lay = layout("H", "umkm", prov, period, len(rs), rng)
+        name, ntags = file_name("umkm", prov, period, token="alias", suffix=suffix)
+        cols, ctags = build_table("umkm", prov, rs, lay, rng)
+        plan.add_table(
+            f"umkm/{period}/" + name,
+            "umkm",
+            prov,
+            period,
+            cols,
+            rs,
+            lay.style,
+            arrival,
+            tags=extra_tags + ntags + ctags,
+            note="same mtime as its sibling; ties are broken by name",
+        )
+
+
+# ---- indikator_umkm ---------------------------------------------------------------------
+
+JATIM_SHARE = {"2023S1": Decimal("59.18"), "2024S1": Decimal("60.43")}
+
+
+def _indikator(plan: Plan) -> None:
+    for prov in PROVINCES:
+        rng = plan.rng("indikator", prov.code)
+        base = Decimal(rng.randint(5200, 6400)) / 100
+        periods = ["2023S1", "2024S1"]
+        if prov.code in INDIKATOR_YEAR_PROVINCES:
+            periods.append("2023")
+        entries = {}
+        for period in periods:
+            if prov.code == "35":
+                share = JATIM_SHARE.get(period, Decimal("59.74"))
+            else:
+                delta = (
+                    Decimal(rng.randint(-100, 150)) / 100
+                    if period == "2024S1"
+                    else Decimal(rng.randint(-40, 40)) / 100
+                )
+                share = base + delta
+            entries[period] = _indikator_file(plan, prov, period, share, rng)
+        if prov.code == "35":
+            plan.anchors["umkm_share"] = {
+                "province_code": "35",
+                "province_name": prov.name,
+                "period": "2024S1",
+                "umkm_share_of_grdp_pct": 60.43,
+                "previous_period": "2023S1",
+                "previous_share_pct": 59.18,
+                "share_change_pp": 1.25,
+                "source_file": entries["2024S1"]["path"],
+                "previous_source_file": entries["2023S1"]["path"],
+            }
+
+
+def _indikator_file(
+    plan: Plan, prov: Province, period: str, share: Decimal, rng: random.Random
+) -> dict:
+    frng = plan.rng("indikator-file", prov.code, period)
+    semester = period.endswith("S1")
+    grdp_bn = Decimal(prov.grdp_t * 1000) * (Decimal("0.5") if semester else 1)
+    value_added = (grdp_bn * share / 100).quantize(Decimal("0.01"))
+    units = int(prov.population_m * 1e6 * frng.uniform(0.19, 0.23))
+    row = {
+        "kontribusi_pdrb_persen": share,
+        "nilai_tambah_umkm": value_added if frng.random() < 0.7 else None,
+        "jumlah_umkm": units,
+        "tenaga_kerja_umkm": int(units * frng.uniform(1.6, 2.2)),
+        "sumber": frng.choice(
+            (
+                f"BPS Provinsi {prov.name} dan Dinas Koperasi dan UKM (diolah)",
+                "PDRB ADHB, BPS; pendataan KUMKM",
+                f"Dinas Koperasi dan UKM Provinsi {prov.name}",
+            )
+        ),
+    }
+    arrival = arrival_between(
+        frng,
+        b.period_bounds(period)[1] + dt.timedelta(days=60),
+        b.period_bounds(period)[1] + dt.timedelta(days=110),
+    )
+    profile = _profile(plan, "indikator", prov.code, period)
+    token = _token(plan, prov, "indikator", period)
+    folder = "indikator_umkm/" if frng.random() < 0.6 else ""
+    tags: list[str] = []
+    if prov.code == "35":
+        profile, token, folder = {
+            "2023S1": ("B", "code", "jatim/"),
+            "2024S1": ("E", "alias", "jatim/"),
+            "2023": ("A", "slug", "jatim/"),
+        }[period]
+        if semester:
+            tags.append("anchor")
+    elif prov.code == "91":
+        folder = "papua/"
+    if prov.code == "62" and period == "2024S1":
+        # a corrupt workbook first, the CSV two days later
+        lay = layout("E", "indikator_umkm", prov, period, 1, frng)
+        cols, ctags = build_table("indikator_umkm", prov, [dict(row)], lay, frng)
+        good = render(cols, [row], lay.style, frng).data
+        name, ntags = file_name("indikator_umkm", prov, period, token="alias", ext="xlsx")
+        plan.add_bytes(
+            folder + name,
+            good[: len(good) * 3 // 5],
+            arrival,
+            dataset="indikator_umkm",
+            province=prov.code,
+            period=period,
+            outcome="rejected",
+            rules=["file.unreadable"],
+            tags=["defect", "corrected_resubmission", "xlsx"] + ntags,
+            fmt="xlsx",
+            note="truncated upload (corrupt zip); the CSV follows two days later",
+        )
+        arrival += dt.timedelta(days=2)
+        profile = "A"
+        tags += ["corrected_resubmission", "resubmission"]
+    lay = layout(profile, "indikator_umkm", prov, period, 1, frng)
+    name, ntags = file_name(
+        "indikator_umkm",
+        prov,
+        period,
+        token=token,
+        ext="xlsx" if lay.style.fmt == "xlsx" else "csv",
+    )
+    cols, ctags = build_table("indikator_umkm", prov, [row], lay, frng)
+    return plan.add_table(
+        folder + name,
+        "indikator_umkm",
+        prov,
+        period,
+        cols,
+        [row],
+        lay.style,
+        arrival,
+        tags=tags + ntags + ctags,
+    )
+
+
+# ---- kerja_sama / kegiatan_kerja_sama --------------------------------------------------------
+
+
+def _kerja_sama(plan: Plan) -> None:
+    period = KERJA_SAMA_PERIOD
+    _, as_of = b.period_bounds(period)
+    for code in KERJA_SAMA_PROVINCES:
+        prov = BY_CODE[code]
+        rng = plan.rng("kerja_sama", code)
+        if code == "74":
+            agreements, activities = _sultra_agreements(prov)
+        else:
+            agreements, activities = b.kerja_sama_rows(
+                plan.rng("kerja_sama-rows", code), prov, as_of, rng.randint(5, 10) * plan.k
+            )
+            agreements, activities = _story_agreements(code, prov, agreements, activities)
+        arrival = arrival_between(rng, b.D(2025, 7, 7), b.D(2025, 7, 31))
+        _kerja_sama_files(plan, prov, period, agreements, activities, arrival, rng)
+        if code == "74":
+            plan.anchors["agreement_implementation"] = _agreement_anchor(
+                agreements, activities, as_of, plan
+            )
+
+
+def _story_agreements(code, prov, agreements, activities):
+    """Agreements from the news context: Aceh-Jawa Tengah in preparation, Jatim-Sultra PKS."""
+    if code in ("11", "33"):
+        other = BY_CODE["33" if code == "11" else "11"]
+        agreements.append(
+            {
+                "nomor_dokumen": f"DRAF/PKS/{prov.name.upper().replace(' ', '')}-"
+                f"{other.name.upper().replace(' ', '')}/2025",
+                "jenis_dokumen": "PKS",
+                "judul": "Pengembangan Potensi Daerah dan Daya Saing Koperasi dan UMKM",
+                "nama_mitra": f"Pemerintah Provinsi {other.name}",
+                "jenis_mitra": "pemerintah provinsi",
+                "provinsi_mitra": other.code,
+                "tanggal_tanda_tangan": b.D(2025, 11, 5),
+                "tanggal_berakhir": None,
+                "dokumen_induk": None,
+                "ruang_lingkup": "Kunjungan kerja dan pertukaran praktik baik",
+                "status": "draf",
+            }
+        )
+    if code == "35":
+        agreements.append(
+            {
+                "nomor_dokumen": "120/4471/PKS/114.2/2022",
+                "jenis_dokumen": "PKS",
+                "judul": "Pemberdayaan Koperasi, Usaha Kecil dan Menengah",
+                "nama_mitra": "Dinas Koperasi dan UMKM Provinsi Sulawesi Tenggara",
+                "jenis_mitra": "pemerintah provinsi",
+                "provinsi_mitra": "74",
+                "tanggal_tanda_tangan": b.D(2022, 9, 8),
+                "tanggal_berakhir": b.D(2027, 9, 8),
+                "dokumen_induk": None,
+                "ruang_lingkup": "Arus informasi potensi wilayah, distribusi barang dan jasa",
+                "status": "berjalan",
+            }
+        )
+        activities.append(
+            b.kegiatan_row(
+                random.Random("jatim-sultra"),
+                "120/4471/PKS/114.2/2022",
+                b.D(2023, 6, 16),
+                "kunjungan kerja",
+                "Kunjungan kerja Diskop UMKM Sultra ke Diskop UKM Jatim",
+            )
+        )
+    return agreements, activities
+
+
+SULTRA_AS_OF = b.D(2025, 6, 30)
+
+
+def _sultra_agreements(prov: Province) -> tuple[list[dict], list[dict]]:
+    rng = random.Random("sultra-agreements")
+    A = []
+
+    def agr(
+        nomor,
+        kind,
+        judul,
+        mitra,
+        jenis,
+        signed,
+        ends,
+        status,
+        *,
+        mitra_prov=None,
+        induk=None,
+        scope=None,
+    ):
+        A.append(
+            {
+                "nomor_dokumen": nomor,
+                "jenis_dokumen": kind,
+                "judul": judul,
+                "nama_mitra": mitra,
+                "jenis_mitra": jenis,
+                "provinsi_mitra": mitra_prov,
+                "tanggal_tanda_tangan": signed,
+                "tanggal_berakhir": ends,
+                "dokumen_induk": induk,
+                "ruang_lingkup": scope,
+                "status": status,
+            }
+        )
+        return nomor
+
+    D = b.D
+    mou_jatim = agr(
+        "120/23/NK/2022",
+        "MoU",
+        "Kerja Sama Pembangunan Daerah",
+        "Pemerintah Provinsi Jawa Timur",
+        "pemerintah provinsi",
+        D(2022, 3, 15),
+        D(2027, 3, 15),
+        "berjalan",
+        mitra_prov="35",
+    )
+    pks_jatim = agr(
+        "518/045/PKS/DKUMKM-ST/IX/2022",
+        "PKS",
+        "Pemberdayaan Koperasi, Usaha Kecil dan Menengah",
+        "Dinas Koperasi dan UKM Provinsi Jawa Timur",
+        "pemerintah provinsi",
+        D(2022, 9, 8),
+        D(2027, 9, 8),
+        "berjalan",
+        mitra_prov="35",
+        induk=mou_jatim,
+        scope="Arus informasi potensi wilayah; distribusi barang dan jasa; promosi",
+    )
+    bank = agr(
+        "518/112/PKS/DKUMKM-ST/XI/2024",
+        "PKS",
+        "Akses Pembiayaan bagi Koperasi dan UMKM Sulawesi Tenggara",
+        "PT Bank Pembangunan Daerah Sulawesi Tenggara",
+        "BUMN/BUMD",
+        D(2024, 11, 12),
+        D(2026, 11, 12),
+        "ditandatangani",
+        scope="KUR dan kredit usaha mikro",
+    )
+    uho = agr(
+        "007/NK/DKUMKM-ST/V/2023",
+        "MoU",
+        "Peningkatan Kapasitas SDM Koperasi dan UMKM",
+        "Universitas Halu Oleo",
+        "perguruan tinggi",
+        D(2023, 5, 24),
+        D(2028, 5, 24),
+        "berjalan",
+    )
+    telkom = agr(
+        "518/031/PKS/DKUMKM-ST/VI/2021",
+        "PKS",
+        "Digitalisasi UMKM Sulawesi Tenggara",
+        "PT Telkom Indonesia (Persero) Tbk",
+        "BUMN/BUMD",
+        D(2021, 6, 1),
+        D(2024, 6, 1),
+        "berjalan",
+    )
+    media = agr(
+        "003/KB/DKUMKM-ST/II/2023",
+        "Kesepakatan Bersama",
+        "Publikasi Produk Unggulan Koperasi dan UMKM",
+        "Kendari Pos",
+        "media",
+        D(2023, 2, 1),
+        D(2025, 8, 15),
+        "berjalan",
+    )
+    akumindo = agr(
+        "011/NK/DKUMKM-ST/I/2022",
+        "MoU",
+        "Pendampingan UMKM Naik Kelas",
+        "Asosiasi UMKM Indonesia (Akumindo) Sulawesi Tenggara",
+        "asosiasi",
+        D(2022, 1, 10),
+        D(2025, 12, 31),
+        "selesai",
+    )
+    shopee = agr(
+        "518/020/PKS/DKUMKM-ST/II/2024",
+        "PKS",
+        "Perluasan Akses Pasar Digital",
+        "PT Shopee International Indonesia",
+        "swasta",
+        D(2024, 2, 1),
+        D(2026, 2, 1),
+        "dibatalkan",
+    )
+    agr(
+        "DRAF/NK/DKUMKM-ST/2025",
+        "MoU",
+        "Pendataan Lengkap Koperasi dan UMKM",
+        "Kementerian UMKM Republik Indonesia",
+        "kementerian/lembaga",
+        D(2025, 8, 20),
+        D(2030, 8, 20),
+        "draf",
+    )
+    agr(
+        "014/NK/DKUMKM-ST/VI/2025",
+        "MoU",
+        "Pemberdayaan UMKM Kabupaten Konawe",
+        "Pemerintah Kabupaten Konawe",
+        "pemerintah kabupaten/kota",
+        D(2025, 6, 2),
+        D(2028, 6, 2),
+        "ditandatangani",
+    )
+    acts = [
+        b.kegiatan_row(
+            rng,
+            pks_jatim,
+            D(2023, 6, 16),
+            "kunjungan kerja",
+            "Kunjungan kerja Kadis Koperasi dan UMKM Sultra ke Diskop UKM Jatim",
+        ),
+        b.kegiatan_row(
+            rng,
+            pks_jatim,
+            D(2023, 11, 21),
+            "temu bisnis",
+            "Temu bisnis produk KUKM Sultra di Surabaya",
+        ),
+        b.kegiatan_row(
+            rng,
+            pks_jatim,
+            D(2024, 12, 12),
+            "pendampingan",
+            "Pendampingan sertifikasi halal produk makanan dan minuman",
+        ),
+        b.kegiatan_row(rng, uho, D(2025, 3, 18), "pelatihan", "Pelatihan manajemen koperasi"),
+        b.kegiatan_row(rng, uho, D(2025, 5, 20), "pelatihan", "Pelatihan pemasaran digital"),
+        b.kegiatan_row(rng, telkom, D(2022, 3, 9), "pelatihan", "Pelatihan UMKM go digital"),
+        b.kegiatan_row(
+            rng, media, D(2025, 4, 10), "promosi/pameran", "Liputan pameran produk unggulan"
+        ),
+        b.kegiatan_row(rng, akumindo, D(2023, 8, 14), "pendampingan", "Pendampingan UMKM"),
+        b.kegiatan_row(
+            rng,
+            mou_jatim,
+            D(2024, 2, 26),
+            "rapat koordinasi",
+            "Rapat koordinasi tindak lanjut kerja sama",
+        ),
+        b.kegiatan_row(
+            rng, mou_jatim, D(2025, 5, 27), "rapat koordinasi", "Rapat koordinasi rencana aksi 2025"
+        ),
+    ]
+    del bank, shopee  # signed without activity / cancelled: no activities on purpose
+    acts.sort(key=lambda a: (a["tanggal_kegiatan"], a["nomor_dokumen"]))
+    return A, acts
+
+
+def _agreement_anchor(agreements, activities, as_of, plan) -> dict:
+    by_doc = {}
+    for a in agreements:
+        acts = [x for x in activities if x["nomor_dokumen"] == a["nomor_dokumen"]]
+        dates = sorted(x["tanggal_kegiatan"] for x in acts)
+        ends = a["tanggal_berakhir"]
+        by_doc[a["nomor_dokumen"]] = {
+            "document_type": a["jenis_dokumen"],
+            "partner_name": a["nama_mitra"],
+            "partner_type": a["jenis_mitra"],
+            "signed_on": a["tanggal_tanda_tangan"].isoformat(),
+            "expires_on": ends.isoformat() if ends else None,
+            "reported_status": a["status"],
+            "activities_count": len(acts),
+            "first_activity_on": dates[0].isoformat() if dates else None,
+            "last_activity_on": dates[-1].isoformat() if dates else None,
+            "days_since_last_activity": (as_of - dates[-1]).days if dates else None,
+            "umkm_reached": sum(x["jumlah_umkm"] for x in acts),
+            "transaction_value_idr": sum(x["nilai_transaksi"] for x in acts),
+            "implementation_status": b.implementation_status(a, acts, as_of),
+            "expiring_within_90_days": bool(
+                ends and as_of <= ends <= as_of + dt.timedelta(days=90)
+            ),
+        }
+    counts: dict[str, int] = {}
+    for v in by_doc.values():
+        counts[v["implementation_status"]] = counts.get(v["implementation_status"], 0) + 1
+    not_started = "518/112/PKS/DKUMKM-ST/XI/2024"
+    stalled = "518/045/PKS/DKUMKM-ST/IX/2022"
+    assert by_doc[not_started]["implementation_status"] == "not_started"
+    assert (as_of - b.D(2024, 11, 12)).days > 200
+    assert by_doc[stalled]["implementation_status"] == "stalled"
+    assert by_doc[stalled]["days_since_last_activity"] == 200
+    ks = [
+        f.entry
+        for f in plan.files
+        if f.entry["dataset"] == "kerja_sama" and f.entry["province_code"] == "74"
+    ]
+    kg = [
+        f.entry
+        for f in plan.files
+        if f.entry["dataset"] == "kegiatan_kerja_sama" and f.entry["province_code"] == "74"
+    ]
+    return {
+        "province_code": "74",
+        "period": KERJA_SAMA_PERIOD,
+        "as_of": as_of.isoformat(),
+        "source_files": [e["path"] for e in ks + kg],
+        "not_started_document": not_started,
+        "not_started_days_since_signing": (as_of - b.D(2024, 11, 12)).days,
+        "stalled_document": stalled,
+        "stalled_days_since_last_activity": 200,
+        "agreements_total": len(agreements),
+        "status_counts": dict(sorted(counts.items())),
+        "by_document": by_doc,
+    }
+
+
+def _kerja_sama_files(plan, prov, period, agreements, activities, arrival, rng) -> None:
+    code = prov.code
+    _, as_of = b.period_bounds(period)
+    folder = "kerja_sama/"
+    ks_tags: list[str] = []
+    kg_tags: list[str] = []
+    ks_note = kg_note = None
+    ks_profile = _profile(plan, "kerja_sama", code)
+    kg_profile = _profile(plan, "kegiatan", code)
+    token = _token(plan, prov, "kerja_sama")
+    if code == "74":
+        ks_profile, kg_profile, token, folder = "F", "B", "alias", "sultra/"
+        ks_tags.append("anchor")
+        kg_tags.append("anchor")
+    elif code == "11":
+        ks_profile = "A"
+    elif code == "35":
+        folder = "jatim/"
+    elif code == "52":
+        ks_profile = "A"
+        signed = b.D(2024, 9, 2)
+        bad = [
+            {
+                **b.kerja_sama_rows(random.Random("ntb-bad"), prov, b.D(2025, 6, 30), 1)[0][0],
+                "tanggal_tanda_tangan": signed,
+                "tanggal_berakhir": b.D(2023, 9, 2),
+                "status": "berjalan",
+                "_rule": "kerja_sama.end_before_start",
+            },
+            {
+                **b.kerja_sama_rows(random.Random("ntb-bad2"), prov, b.D(2025, 6, 30), 1)[0][0],
+                "nama_mitra": None,
+                "_rule": "value.required",
+            },
+        ]
+        for i, row in enumerate(bad):
+            kind = {"MoU": "NK", "PKS": "PKS", "Kesepakatan Bersama": "KB"}[row["jenis_dokumen"]]
+            row["nomor_dokumen"] = b.doc_number(900 + i, kind, prov, row["tanggal_tanda_tangan"])
+            agreements.insert(rng.randint(1, len(agreements) - 1), row)
+        ks_tags.append("defect")
+        ks_note = "two rows quarantined: end date before signing, empty nama_mitra"
+    elif code == "32":
+        kg_profile = "D"
+        docs = [
+            a["nomor_dokumen"]
+            for a in agreements
+            if a["status"] not in ("draf", "dibatalkan")
+            and a["tanggal_tanda_tangan"] < b.D(2025, 1, 1)
+            and (a["tanggal_berakhir"] is None or a["tanggal_berakhir"] > as_of)
+        ]
+        bad1 = {
+            **b.kegiatan_row(rng, docs[0], b.D(2025, 5, 14), "temu bisnis"),
+            "nilai_transaksi": -2_500_000,
+            "_rule": "value.negative",
+        }
+        bad2 = {
+            **b.kegiatan_row(rng, docs[-1], b.D(2025, 6, 3), "pelatihan"),
+            "jumlah_peserta": Raw("tiga puluh"),
+            "_rule": "value.invalid_number",
+        }
+        activities.insert(len(activities) // 2, bad1)
+        activities.append(bad2)
+        kg_tags.append("defect")
+        kg_note = "two rows quarantined: negative nilai_transaksi, unparseable jumlah_peserta"
+    for dataset, rows, profile, tags, note in (
+        ("kerja_sama", agreements, ks_profile, ks_tags, ks_note),
+        ("kegiatan_kerja_sama", activities, kg_profile, kg_tags, kg_note),
+    ):
+        arr = arrival if dataset == "kerja_sama" else arrival + dt.timedelta(minutes=7)
+        if code == "64" and dataset == "kegiatan_kerja_sama":
+            name, ntags = file_name(dataset, prov, period, token=token)
+            plan.add_bytes(
+                folder + name,
+                b"",
+                arr,
+                dataset=dataset,
+                province=code,
+                period=period,
+                outcome="rejected",
+                rules=["file.empty"],
+                tags=["defect"] + ntags,
+                note="0-byte upload",
+            )
+            continue
+        lay = layout(profile, dataset, prov, period, len(rows), rng)
+        if code == "74" and dataset == "kegiatan_kerja_sama":
+            lay.style.dates = "id_long"  # "16 Juni 2023"
+        if code == "11" and dataset == "kerja_sama":
+            lay.style.dates = "id_short"  # "5 Nov 2025"
+        name, ntags = file_name(
+            dataset, prov, period, token=token, ext="xlsx" if lay.style.fmt == "xlsx" else "csv"
+        )
+        cols, ctags = build_table(dataset, prov, rows, lay, rng)
+        plan.add_table(
+            folder + name,
+            dataset,
+            prov,
+            period,
+            cols,
+            rows,
+            lay.style,
+            arr,
+            tags=tags + ntags + ctags,
+            note=note,
+        )
+
+
+# ---- file-name defects ----------------------------------------------------------------------
+
+
+def _name_defects(plan: Plan) -> None:
+    rng = plan.rng("name-defects")
+    sultra, bali, papua = BY_CODE["74"], BY_CODE["51"], BY_CODE["91"]
+    # unknown dataset: a training report dropped into the dropzone
+    rows = [
+        b.kegiatan_row(rng, "007/NK/DKUMKM-ST/V/2023", b.D(2025, 3, 18), "pelatihan")
+        for _ in range(6)
+    ]
+    lay = layout("A", "kegiatan_kerja_sama", sultra, "2025", len(rows), rng)
+    cols, ctags = build_table("kegiatan_kerja_sama", sultra, rows, lay, rng)
+    rendered = render(cols, rows, lay.style, rng)
+    plan.add_bytes(
+        "sultra/pelatihan_sultra_2025.csv",
+        rendered.data,
+        utc(2025, 7, 2, 4, 0, 0),
+        dataset=None,
+        province="74",
+        period="2025",
+        outcome="rejected",
+        rules=["file.name_unknown_dataset"],
+        tags=["defect", "csv_comma", "utf8"],
+        rows_in_file=len(rows),
+        note="'pelatihan' is not a dataset",
+    )
+    # unknown province: the old name of Papua
+    reg = b.koperasi_register(plan.rng("irian-reg"), papua, 25)
+    rows = b.koperasi_rows(plan.rng("irian-rows"), reg, 2024, n_active=18, n_rat=6, n_on_time=5)
+    lay = layout("A", "koperasi", papua, "2024", len(rows), rng)
+    cols, ctags = build_table("koperasi", papua, rows, lay, rng)
+    rendered = render(cols, rows, lay.style, rng)
+    plan.add_bytes(
+        "koperasi/2024/koperasi_irian-jaya_2024.csv",
+        rendered.data,
+        utc(2025, 10, 30, 6, 30, 0),
+        dataset="koperasi",
+        province=None,
+        period="2024",
+        outcome="rejected",
+        rules=["file.name_unknown_province"],
+        tags=["defect", "csv_comma", "utf8"],
+        rows_in_file=len(rows),
+        note="'irian-jaya' is not in the province table",
+    )
+    # bad period: semester 3
+    row = {
+        "kontribusi_pdrb_persen": Decimal("58.20"),
+        "nilai_tambah_umkm": None,
+        "jumlah_umkm": 412_345,
+        "tenaga_kerja_umkm": 803_112,
+        "sumber": "Dinas Koperasi dan UKM Provinsi Bali",
+    }
+    lay = layout("B", "indikator_umkm", bali, "2024S2", 1, rng)
+    cols, ctags = build_table("indikator_umkm", bali, [row], lay, rng)
+    rendered = render(cols, [row], lay.style, rng)
+    plan.add_bytes(
+        "indikator_umkm/indikator_umkm_bali_2024S3.csv",
+        rendered.data,
+        utc(2025, 2, 11, 3, 15, 0),
+        dataset="indikator_umkm",
+        province="51",
+        period=None,
+        outcome="rejected",
+        rules=["file.name_bad_period"],
+        tags=["defect", "csv_semicolon", "utf8_bom"],
+        rows_in_file=1,
+        note="'2024S3' is not a period",
+    )
+
+
+def papua_anchor(entries: list[dict]) -> dict:
+    files = [e["path"] for e in entries if e["province_code"] == "91" and e["in_force"]]
+    return {
+        "province_code": "91",
+        "province_name": "Papua",
+        "bps_code": "9400",
+        "datasets": sorted(
+            {e["dataset"] for e in entries if e["province_code"] == "91" and e["in_force"]}
+        ),
+        "files": files,
+        "note": "BPS 9400 is Kemendagri 91: never derive one code from the other",
+    }
