@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import textwrap
 from decimal import Decimal
 
@@ -103,6 +104,13 @@ def test_api_run_against_the_fake_server_from_the_environment(bps_db, fake, monk
     assert summary.source == "api" and summary.ok
     assert [s.params["th"] for s in fake.data_requests()] == ["121;122;123", "124;125"] * 4
     assert all(s.params["key"] == KEY for s in fake.data_requests())
+    asked = {(s.params["var"], s.params.get("turvar"), s.params.get("turth")) for s in fake.seen}
+    assert asked == {
+        ("291", "0", "0"),
+        ("288", "530", "0"),
+        ("1886", None, "0"),
+        ("2268", "2022", None),
+    }
     counts = _rows(
         bps_db,
         "select measure, count(distinct province_code) from raw.bps_observations "
@@ -225,5 +233,5 @@ def test_raise_on_error_false_returns_the_summary(bps_db, fake, sleeps):
     fake.script(*[500] * 8)
     summary = ingest_bps(bps_db, source=source, raise_on_error=False)
     assert not summary.ok and len(summary.errors) == 8
-    assert summary.to_dict()["ok"] is False
+    assert json.loads(json.dumps(summary.to_dict()))["ok"] is False  # XCom-ready
     assert _rows(bps_db, "select count(*) from raw.bps_observations") == [(0,)]
