@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -40,6 +41,39 @@ def _sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run(args: argparse.Namespace) -> int:
+    """The whole pipeline through Airflow, then the summary."""
+    from ingest.airflow_runner import DagRunFailed, run_pipeline
+
+    s = settings()
+    if not s.dropzone.exists():
+        if os.environ.get("DROPZONE"):
+            print(f"DROPZONE {s.dropzone} does not exist", file=sys.stderr)
+            return 2
+        _sample(argparse.Namespace(dest=None, seed=20251, force=False))
+    print(f"dropzone: {s.dropzone}")
+    conninfo = warehouse.url()
+    with warehouse.connect(conninfo) as conn:
+        warehouse.migrate(conn)
+    print(f"warehouse: {_display_url(conninfo)}")
+    try:
+        run_pipeline(s.state_dir)
+    except DagRunFailed as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    return _summary(args)
+
+
+def _airflow_ui(args: argparse.Namespace) -> int:
+    """`airflow standalone` on the same metadata as `make run`."""
+    from ingest.airflow_runner import _airflow, airflow_env, ensure_metadata
+
+    env = airflow_env(settings().state_dir)
+    env.pop("KUMKM_TASK_RETRIES")
+    ensure_metadata(env)
+    os.execve(_airflow(), [_airflow(), "standalone"], env)
+
+
 def _summary(args: argparse.Namespace) -> int:
     from ingest.summary import run_summary
 
@@ -74,6 +108,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=20251)
     p.add_argument("--force", action="store_true", help="regenerate even if files exist")
     p.set_defaults(func=_sample)
+
+    p = sub.add_parser("run", help="run the whole pipeline through Airflow, then the summary")
+    p.set_defaults(func=_run)
+
+    p = sub.add_parser("airflow-ui", help="the Airflow UI on the metadata of `run`")
+    p.set_defaults(func=_airflow_ui)
 
     p = sub.add_parser("summary", help="print what landed and what changed since the last run")
     p.set_defaults(func=_summary)

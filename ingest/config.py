@@ -26,13 +26,18 @@ class Settings:
         return self.state_dir / "pg"
 
 
+def _env(name: str) -> str | None:
+    """An environment variable; set-but-empty counts as unset (so `make VAR=` = default)."""
+    return os.environ.get(name) or None
+
+
 def settings() -> Settings:
-    state = Path(os.environ.get("KUMKM_STATE_DIR", PROJECT_ROOT / ".state")).resolve()
+    state = Path(_env("KUMKM_STATE_DIR") or PROJECT_ROOT / ".state").resolve()
     return Settings(
-        warehouse_url=os.environ.get("WAREHOUSE_URL") or None,
-        dropzone=Path(os.environ.get("DROPZONE", state / "sample_dropzone")).resolve(),
+        warehouse_url=_env("WAREHOUSE_URL"),
+        dropzone=Path(_env("DROPZONE") or state / "sample_dropzone").resolve(),
         state_dir=state,
-        extracts_dir=Path(os.environ.get("EXTRACTS_DIR", PROJECT_ROOT / "extracts")).resolve(),
-        bps_api_key=os.environ.get("BPS_API_KEY") or None,
-        bps_api_url=os.environ.get("BPS_API_URL", "https://webapi.bps.go.id/v1/api/"),
+        extracts_dir=Path(_env("EXTRACTS_DIR") or PROJECT_ROOT / "extracts").resolve(),
+        bps_api_key=_env("BPS_API_KEY"),
+        bps_api_url=_env("BPS_API_URL") or "https://webapi.bps.go.id/v1/api/",
     )

@@ -1,15 +1,16 @@
-"""Shared fixtures: a throw-away database on the real PostgreSQL for every test session.
+"""Shared fixtures: throw-away databases on the real PostgreSQL.
 
 TEST_PG_URL (default: the local server at 127.0.0.1:5432, user postgres) names the server;
-each pytest session creates its own database and drops it at the end, so parallel
-sessions never see each other's rows.
+each database is created for the test session (or one test) and dropped afterwards, so
+parallel sessions never see each other's rows.
 """
 
 from __future__ import annotations
 
 import os
 import uuid
-from pathlib import Path
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import psycopg
 import pytest
@@ -17,29 +18,38 @@ import pytest
 from ingest import warehouse
 
 ADMIN_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
-def _with_db(url: str, dbname: str) -> str:
-    base, _, _ = url.rpartition("/")
-    return f"{base}/{dbname}"
-
-
-@pytest.fixture(scope="session")
-def pg_url() -> str:
-    """URL of a fresh, migrated database for this test session."""
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """Create an empty migrated database; yield its URL; drop it."""
     name = f"kumkm_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'create database "{name}"')
-    url = _with_db(ADMIN_URL, name)
-    with warehouse.connect(url) as conn:
-        warehouse.migrate(conn)
-    yield url
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'drop database if exists "{name}" with (force)')
+    url = f"{ADMIN_URL.rpartition('/')[0]}/{name}"
+    try:
+        with warehouse.connect(url) as conn:
+            warehouse.migrate(conn)
+        yield url
+    finally:
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'drop database if exists "{name}" with (force)')
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    """URL of a fresh, migrated database shared by this test session."""
+    with fresh_database() as url:
+        yield url
 
 
 @pytest.fixture
 def conn(pg_url):
     with warehouse.connect(pg_url) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def make_database():
+    """`with make_database() as url:` a database of its own, for tests that need isolation."""
+    return fresh_database
