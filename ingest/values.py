@@ -131,6 +131,8 @@ _GROUP_COMMA = re.compile(r"[1-9]\d{0,2}(?:,\d{3})+")
 _GROUP_SPACE = re.compile(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
 _DIGITS_SEPS = re.compile(r"[\d.,]+")
+# The common Indonesian shapes, read exactly as the general rules would read them.
+_FAST_NUMBER = re.compile(r"(?:[Rr][Pp]\.? ?)?([1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
 _DASHES = {"-", "\u2013", "\u2014", "\u2212"}
 _MINUS = ("-", "\u2212", "\u2013")
 
@@ -232,11 +234,16 @@ def parse_decimal(cell: Any, *, signed: bool = False) -> Decimal | None:
     """
     if cell is None:
         return None
+    if type(cell) is str:
+        m = _FAST_NUMBER.fullmatch(cell)  # fast path: [Rp] 1.234.567[,89] / 1234567
+        if m is not None:
+            whole, frac = m.groups()
+            if "." in whole:
+                whole = whole.replace(".", "")
+            return Decimal(whole + "." + frac if frac else whole)
+        return _text_number(cell, signed)
     if isinstance(cell, str):
-        if cell.isdigit() and cell.isascii():  # fast path: plain digits
-            return Decimal(cell)
-        value = _text_number(cell, signed)
-        return value
+        return _text_number(cell, signed)
     if isinstance(cell, bool):
         raise _not_a_number(cell, "nilai benar/salah")
     if isinstance(cell, int):
@@ -488,6 +495,13 @@ def parse_identifier(
     """
     if cell is None:
         return None
+    if (
+        type(cell) is str
+        and cell.isdigit()
+        and cell.isascii()
+        and (len(cell) == digits if digits is not None else digits_only)
+    ):
+        return cell  # fast path: already a clean code of the right shape
     label = name
     numeric = False
     if isinstance(cell, str):
