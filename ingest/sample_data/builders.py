@@ -40,6 +40,12 @@ def period_type(period: str) -> str:
     return "year" if not rest else ("semester" if rest[0] == "S" else "quarter")
 
 
+def add_years(d: dt.date, years: int) -> dt.date:
+    return (
+        d.replace(year=d.year + years) if (d.month, d.day) != (2, 29) else D(d.year + years, 2, 28)
+    )
+
+
 def rand_date(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.date:
     return lo + dt.timedelta(days=rng.randint(0, (hi - lo).days))
 
@@ -465,6 +471,7 @@ def _num(d: Decimal) -> int | float:
 
 NIB_PREFIXES = ("9120", "9120", "9120", "1220", "8120", "0220", "0220")
 FOOD_KBLI = tuple(k for k in ref.KBLI if k[1])
+NONFOOD_KBLI = tuple(k for k in ref.KBLI if not k[1])
 
 
 def skala_of(omzet: int) -> str:
@@ -483,7 +490,7 @@ def umkm_row(
     nib_share: float = 0.75,
     declared_share: float = 0.8,
 ) -> dict:
-    kbli, food, prefixes = rng.choice(ref.KBLI) if rng.random() < 0.6 else rng.choice(FOOD_KBLI)
+    kbli, food, prefixes = rng.choice(FOOD_KBLI if rng.random() < 0.4 else NONFOOD_KBLI)
     x = rng.random()
     if x < 0.93:
         omzet = _lognormal_int(rng, 12e6, 1.95e9)
@@ -636,40 +643,42 @@ def kerja_sama_rows(
     for i in range(n):
         kind = rng.choices(("MoU", "PKS", "Kesepakatan Bersama"), (4, 5, 1))[0]
         signed = rand_date(rng, D(2021, 1, 4), as_of - dt.timedelta(days=20))
-        ends = (
-            signed.replace(year=signed.year + rng.choice((1, 2, 3, 5)))
-            if not (signed.month == 2 and signed.day == 29)
-            else D(signed.year + 3, 2, 28)
-        )
-        if rng.random() < 0.1:
-            ends = None
+        years = rng.choice((1, 2, 3, 5))
+        open_ended = rng.random() < 0.1
         jenis_mitra = rng.choice(ref.JENIS_MITRA)
         name, mitra_prov = partner(rng, prov, jenis_mitra)
         x = rng.random()
         status = "berjalan" if x < 0.55 else ("ditandatangani" if x < 0.8 else "selesai")
-        if ends is not None and ends < as_of:
-            status = rng.choice(("kedaluwarsa", "berjalan", "selesai"))
-        if i == n - 1 and n >= 5:
+        draft = i == n - 1 and n >= 5
+        if draft:
             status = "draf"
             signed = as_of + dt.timedelta(days=rng.randint(20, 120))
-            ends = signed.replace(year=signed.year + 2)
+            years, open_ended = 2, False
         elif i == n - 2 and n >= 6:
             status = "dibatalkan"
-        abbr_kind = {"MoU": "NK", "PKS": "PKS", "Kesepakatan Bersama": "KB"}[kind]
-        nomor = doc_number(i + 1 + rng.randrange(0, 40) * 10, abbr_kind, prov, signed)
         induk = None
-        if kind == "PKS" and mous and rng.random() < 0.6:
-            parent = rng.choice(mous)
+        abbr_kind = {"MoU": "NK", "PKS": "PKS", "Kesepakatan Bersama": "KB"}[kind]
+        parents = [
+            m
+            for m in mous
+            if m["tanggal_tanda_tangan"] + dt.timedelta(days=30) < as_of - dt.timedelta(days=10)
+        ]
+        if kind == "PKS" and parents and rng.random() < 0.6:
+            parent = rng.choice(parents)
             induk = parent["nomor_dokumen"]
             name, mitra_prov, jenis_mitra = (
                 parent["nama_mitra"],
                 parent["_mitra_prov"],
                 parent["jenis_mitra"],
             )
-            signed = max(signed, parent["tanggal_tanda_tangan"] + dt.timedelta(days=30))
-            if status == "draf":
-                signed = as_of + dt.timedelta(days=rng.randint(20, 120))
-            nomor = doc_number(i + 1 + rng.randrange(0, 40) * 10, "PKS", prov, signed)
+            if not draft:
+                signed = max(signed, parent["tanggal_tanda_tangan"] + dt.timedelta(days=30))
+        ends = None if open_ended else add_years(signed, years)
+        if not draft and ends is not None and ends < as_of:
+            status = rng.choice(("kedaluwarsa", "berjalan", "selesai"))
+            if i == n - 2 and n >= 6:
+                status = "dibatalkan"
+        nomor = doc_number(i + 1 + rng.randrange(0, 40) * 10, abbr_kind, prov, signed)
         judul = rng.choice(ref.JUDUL_TEMPLATES).format(x=f"Provinsi {prov.name}")
         agr = {
             "nomor_dokumen": nomor,

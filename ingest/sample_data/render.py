@@ -15,8 +15,6 @@ import csv
 import datetime as dt
 import io
 import random
-import re
-import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -271,113 +269,29 @@ FRONT_SHEET_LINES = (
 
 
 def _render_xlsx(columns, rows, style: Style, rng: random.Random) -> Rendered:
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+    from .xlsx import workbook_bytes
 
-    wb = Workbook(write_only=True)
-    if style.front_sheet:
-        fs = wb.create_sheet(style.front_sheet)
-        for t in FRONT_SHEET_LINES:
-            fs.append([t])
-    ws = wb.create_sheet(style.sheet)
-    line = 0
+    out: list[list] = []
     for t in style.title_lines:
-        ws.append([t])
-        line += 1
+        out.append([t])
     if style.title_lines and style.blank_after_title:
-        ws.append([])
-        line += 1
-    ws.append([c.label for c in columns])
-    line += 1
-    header_row = line
+        out.append([])
+    out.append([c.label for c in columns])
+    header_row = len(out)
     numbers: list[int] = []
     empties = set(style.empty_rows_after)
-
-    def cells_of(r: dict) -> list:
-        out = []
-        for c in columns:
-            v = _cell_native(c, r.get(c.key), style, rng)
-            if isinstance(v, dt.date):
-                cell = WriteOnlyCell(ws, value=v)
-                cell.number_format = "DD/MM/YYYY"
-                out.append(cell)
-            else:
-                out.append(v)
-        return out
-
     for i, r in enumerate(rows):
-        ws.append(cells_of(r))
-        line += 1
-        numbers.append(line)
+        out.append([_cell_native(c, r.get(c.key), style, rng) for c in columns])
+        numbers.append(len(out))
         if i in empties:
-            ws.append([])
-            line += 1
+            out.append([])
     total_line = None
     if style.total_row:
-        ws.append(cells_of(total_cells(columns, rows, style.total_row)))
-        line += 1
-        total_line = line
-    wb.properties.creator = "Dinas Koperasi dan UKM"
-    wb.properties.created = style.modified
-    wb.properties.modified = style.modified
-    buf = io.BytesIO()
-    wb.save(buf)
-    return Rendered(
-        deterministic_zip(buf.getvalue(), style.modified), header_row, numbers, total_line
-    )
-
-
-def _zip_info(name: str, when: dt.datetime) -> zipfile.ZipInfo:
-    zi = zipfile.ZipInfo(name, date_time=when.timetuple()[:6])
-    zi.compress_type = zipfile.ZIP_DEFLATED
-    zi.external_attr = 0o600 << 16
-    zi.create_system = 0
-    return zi
-
-
-def _core_xml(content: bytes, when: dt.datetime) -> bytes:
-    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
-    return _CORE_TS.sub(lambda m: m.group(1) + stamp + m.group(3), content)
-
-
-_CORE_TS = re.compile(rb"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def deterministic_zip(data: bytes, when: dt.datetime) -> bytes:
-    """Re-pack an XLSX so its bytes depend only on its content and ``when``.
-
-    openpyxl stamps the zip entries with the current time and sets the document's
-    ``modified`` property at save time; both are replaced with ``when``.
-    """
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(data)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            content = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                content = _core_xml(content, when)
-            dst.writestr(_zip_info(info.filename, when), content)
-    return out.getvalue()
-
-
-def deterministic_zip_file(src_path, dst_path, when: dt.datetime) -> None:
-    """:func:`deterministic_zip` for workbooks too large to hold in memory."""
-    import shutil
-
-    with (
-        zipfile.ZipFile(src_path) as src,
-        zipfile.ZipFile(dst_path, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as dst,
-    ):
-        for info in src.infolist():
-            if info.filename == "docProps/core.xml":
-                dst.writestr(
-                    _zip_info(info.filename, when), _core_xml(src.read(info.filename), when)
-                )
-                continue
-            with (
-                src.open(info) as fin,
-                dst.open(_zip_info(info.filename, when), "w", force_zip64=True) as fout,
-            ):
-                shutil.copyfileobj(fin, fout, 1 << 20)
+        tot = total_cells(columns, rows, style.total_row)
+        out.append([_cell_native(c, tot.get(c.key), style, rng) for c in columns])
+        total_line = len(out)
+    sheets = [(style.sheet, out)]
+    if style.front_sheet:
+        sheets.insert(0, (style.front_sheet, [[t] for t in FRONT_SHEET_LINES]))
+    data = workbook_bytes(sheets, when=style.modified)
+    return Rendered(data, header_row, numbers, total_line)

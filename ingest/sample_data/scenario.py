@@ -1022,7 +1022,7 @@ def _umkm_quarantine(rows: list[dict], rng: random.Random) -> None:
     idx = rng.sample(range(len(rows)), 8)
     r = [rows[i] for i in idx]
     r[0]["nib"], r[0]["_rule"] = "912010234567", "value.identifier_shape"
-    r[1]["nib"], r[1]["_rule"] = Raw("9,12021E+12"), "value.identifier_shape"
+    r[1]["nib"], r[1]["_rule"] = "91202301234567", "value.identifier_shape"
     r[2].update(
         omzet_tahunan=75_500_000_000,
         modal_usaha=9_000_000_000,
