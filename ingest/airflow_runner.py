@@ -18,10 +18,13 @@ from ingest.config import PROJECT_ROOT
 
 PIPELINE_DAGS = ("ingest_submissions", "ingest_bps_statistics", "build_marts")
 FINISHED = re.compile(r"DagRun Finished: dag_id=(\S+),.* state=(\w+)")
-# Lines worth echoing from the task logs (loader progress, gate verdicts, dbt totals, BPS).
+# Lines worth echoing from the task logs: files that did not load cleanly, per-run
+# counts, gate verdicts, BPS series, dbt's totals, failures. Everything is in the log file.
 INTERESTING = re.compile(
-    r"(dropzone |\] \S+ -> |gate |BPS |dbt \| .*(Done\.|ERROR|FAIL|WARN)|Task failed|Error)"
+    r"(-> (rejected|duplicate)|quarantined [1-9]|dropzone \S+: |gate \w+: |BPS \w+ \(var"
+    r"|dbt \| .*(Done\.|ERROR|FAIL)|Task failed|Traceback)"
 )
+STRUCTLOG = re.compile(r"^\S+Z \[\s*\w+\s*\] (.*?)\s+\[[\w.]+\]( loc=\S+.*)?$")
 
 
 class DagRunFailed(RuntimeError):
@@ -94,9 +97,9 @@ def run_dag(dag_id: str, env: dict[str, str], log_dir: Path, echo=print) -> floa
 
 
 def _strip_structlog(line: str) -> str:
-    """Keep the message of a structlog console line, drop timestamp and key=value noise."""
+    """Keep the message of a structlog console line, drop timestamp, logger and location."""
     text = line.rstrip()
-    match = re.match(r"^\S+Z \[\s*\w+\s*\] (.*?)(?:\s{2,}\[[\w.]+\].*)?$", text)
+    match = STRUCTLOG.match(text)
     return match.group(1) if match else text
 
 

@@ -7,8 +7,9 @@ leaves nothing half-loaded and the next run simply processes the file again.
 
 A file already seen (same path, same SHA-256) is skipped, which makes every run
 idempotent. A file byte-identical to an earlier loaded submission for the same (dataset,
-province, period) under another name is logged once as `duplicate`. Loaded files wait in outcome `loaded` until
-the validation gate decides `accepted` / `accepted_with_warnings` / `rejected`.
+province, period) under another name is logged once as `duplicate`. Loaded files wait in
+outcome `loaded` until the validation gate decides `accepted` / `accepted_with_warnings` /
+`rejected`.
 """
 
 from __future__ import annotations
@@ -126,7 +127,7 @@ def ingest_dropzone(conninfo: str, dropzone: Path) -> list[FileResult]:
                     result.rows_received,
                     result.rows_loaded,
                     result.rows_quarantined,
-                    "".join(f"\n    - {r.message}" for r in result.reasons),
+                    "".join(f" | {r.message}" for r in result.reasons),
                 )
     return results
 
