@@ -143,19 +143,22 @@ class Manifest:
         return cls(path.parent, d["seed"], d["scale"], d["files"], d["anchors"])
 
 
-def _prepare(dest: Path) -> None:
+def _check_dest(dest: Path) -> None:
     if not dest.exists():
-        dest.mkdir(parents=True)
         return
     if not dest.is_dir():
         raise NotADirectoryError(dest)
-    children = list(dest.iterdir())
-    if children and not (dest / MANIFEST_NAME).exists():
+    if any(dest.iterdir()) and not (dest / MANIFEST_NAME).exists():
         raise FileExistsError(
             f"{dest} is not empty and holds no {MANIFEST_NAME}: refusing to overwrite a dropzone "
             "the generator did not write"
         )
-    for child in children:
+
+
+def _prepare(dest: Path) -> None:
+    _check_dest(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    for child in list(dest.iterdir()):
         if child.is_dir() and not child.is_symlink():
             shutil.rmtree(child)
         else:
@@ -169,6 +172,7 @@ def generate_dropzone(dest: Path, *, seed: int = 20251, scale: str = "small") ->
     emptied first). Same seed and scale -> byte-identical files and identical mtimes.
     """
     dest = Path(dest)
+    _check_dest(dest)
     plan = scenario.build(seed, scale)  # build everything before touching the disk
     entries = plan.finish()
     anchors = dict(plan.anchors)

@@ -121,6 +121,8 @@ class Plan:
         rng: random.Random | None = None,
     ) -> dict:
         rng = rng or self.rng("render", path)
+        if style.fmt == "csv" and style.encoding == "cp1252":
+            ensure_accent(dataset, rows)
         style.modified = arrival - dt.timedelta(hours=2, minutes=17)
         rendered = render(cols, rows, style, rng)
         row_rules = []
@@ -582,10 +584,21 @@ def build_table(
     return cols, tags
 
 
-def ensure_accent(rows: list[dict], key: str) -> None:
-    """Windows-1252 files carry at least one name with an accented letter."""
-    if not any("é" in (r.get(key) or "") for r in rows):
-        rows[0][key] = rows[0][key] + " Café"
+ACCENT_COLUMNS = {
+    "koperasi": ("nama_koperasi", " Café"),
+    "umkm": ("nama_usaha", " Café"),
+    "indikator_umkm": ("sumber", " – diolah, angka sementara"),
+    "kerja_sama": ("judul", " (Kopi & Café)"),
+    "kegiatan_kerja_sama": ("uraian", " – produk kopi & café"),
+}
+
+
+def ensure_accent(dataset: str, rows: list[dict]) -> None:
+    """Windows-1252 files carry a non-ASCII letter (a name with é, an en dash)."""
+    key, suffix = ACCENT_COLUMNS[dataset]
+    if rows and not any(any(ord(ch) > 127 for ch in str(r.get(key) or "")) for r in rows):
+        row = next((r for r in rows if r.get(key)), rows[0])
+        row[key] = str(row.get(key) or "") + suffix
 
 
 # ---------------------------------------------------------------------------------------------
@@ -680,8 +693,6 @@ def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> N
     elif prov.code == "92":
         token = "slug"
     lay = layout(profile, "koperasi", prov, period, len(rows), rng)
-    if lay.style.encoding == "cp1252" and lay.style.fmt == "csv":
-        ensure_accent(rows, "nama_koperasi")
     if special == "kalbar_quarantine":
         idx = rng.sample([i for i, r in enumerate(rows) if r["_active"]], 3)
         rows[idx[0]]["aset"] = Raw("1O.250.000")
@@ -822,7 +833,6 @@ def _koperasi_sultra(plan: Plan, prov: Province) -> None:
     for i in rng.sample(rat_active, 5):
         prelim[i].update(tanggal_rat=None, _rat=None)
     lay = layout("C", "koperasi", prov, "2024", len(prelim), rng)
-    ensure_accent(prelim, "nama_koperasi")
     name, ntags = file_name("koperasi", prov, "2024", token="code")
     cols, ctags = build_table("koperasi", prov, prelim, lay, rng)
     e_pre = plan.add_table(
@@ -963,8 +973,6 @@ def _umkm_file(plan: Plan, prov: Province, period: str, rows: list[dict]) -> Non
     elif code == "51":
         profile = "A"
     lay = layout(profile, "umkm", prov, period, len(rows), rng)
-    if lay.style.encoding == "cp1252" and lay.style.fmt == "csv":
-        ensure_accent(rows, "nama_usaha")
     if extras is None and code in ("35", "73") and period == "2024":
         extras = ("provinsi",)
     name, ntags = file_name(
