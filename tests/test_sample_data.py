@@ -172,6 +172,20 @@ def test_same_seed_gives_byte_identical_files_and_mtimes(generated):
     assert m2.to_json() == m.to_json() == (root / MANIFEST_NAME).read_text(encoding="utf-8")
 
 
+@pytest.mark.parametrize("seed", [3, 99])
+def test_other_seeds_plan_the_same_stories(seed, manifest):
+    from ingest.sample_data import scenario
+
+    plan = scenario.build(seed, "small")
+    entries = plan.finish()
+    assert len(entries) == len(manifest.files)
+    assert {(e["expected_outcome"], tuple(e["expected_rules"])) for e in entries} == {
+        (e["expected_outcome"], tuple(e["expected_rules"])) for e in manifest.files
+    }
+    assert plan.anchors["cooperative_health"][0]["rat_compliance_pct"] == 18.26
+    assert plan.anchors["umkm_share"]["share_change_pp"] == 1.25
+
+
 def test_refuses_to_overwrite_a_foreign_directory(tmp_path):
     (tmp_path / "real.csv").write_text("x")
     with pytest.raises(FileExistsError):
@@ -332,6 +346,9 @@ def test_encodings_and_layouts_are_what_the_tags_say(root, manifest):
         if "xlsx_named_sheet" in tags:
             wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
             assert wb.sheetnames[0] != e["dataset"] and e["dataset"] in wb.sheetnames
+    assert any(
+        {"xlsx", "leading_zero_ids", "xlsx_text_ids"} <= set(e["variant"]) for e in manifest.files
+    )
     empty = [e for e in manifest.files if e["size"] == 0]
     assert [e["expected_rules"] for e in empty] == [["file.empty"]]
 

@@ -1310,6 +1310,32 @@ def _story_agreements(code, prov, agreements, activities):
                 "status": "draf",
             }
         )
+    if code == "32":
+        # always one long-running agreement for the kegiatan defects to refer to
+        agreements.append(
+            {
+                "nomor_dokumen": "518/017/PKS/DISKOPUKM-JABAR/II/2023",
+                "jenis_dokumen": "PKS",
+                "judul": "Akses Pembiayaan bagi Koperasi dan UMKM",
+                "nama_mitra": "PT Bank Pembangunan Daerah Jawa Barat dan Banten Tbk",
+                "jenis_mitra": "BUMN/BUMD",
+                "provinsi_mitra": None,
+                "tanggal_tanda_tangan": b.D(2023, 2, 14),
+                "tanggal_berakhir": b.D(2028, 2, 14),
+                "dokumen_induk": None,
+                "ruang_lingkup": "Kredit usaha rakyat dan literasi keuangan",
+                "status": "berjalan",
+            }
+        )
+        activities.append(
+            b.kegiatan_row(
+                random.Random("jabar-bjb"),
+                "518/017/PKS/DISKOPUKM-JABAR/II/2023",
+                b.D(2024, 10, 8),
+                "temu bisnis",
+                "Temu bisnis pembiayaan UMKM",
+            )
+        )
     if code == "35":
         agreements.append(
             {
