@@ -26,7 +26,20 @@ Manifest semantics (per file):
   "level": "row" | "warning"}``;
 - ``in_force``: the latest accepted submission for its (dataset, province, period)
   by mtime, ties broken by file name; ``superseded_by`` on earlier accepted ones;
-- ``mtime``: the file's modification time (UTC), set with ``os.utime``.
+- ``mtime``: the file's modification time (UTC), set with ``os.utime``;
+- ``dataset`` / ``province_code`` / ``period``: what the file name says, normalised
+  (Kemendagri code); ``null`` where the name carries no valid one (the planted
+  ``file.name_*`` defects);
+- ``header_row``, ``columns`` (label as written -> canonical column, ``null`` for an
+  extra column), ``total_row``, ``encoding`` / ``delimiter`` or ``sheet``: how to read
+  the file back without a parser.
+
+``anchors``: ``cooperative_health`` (Sulawesi Tenggara 2024: 2,300 active, 420 with a RAT,
+18.26 %), ``umkm_share`` (Jawa Timur 2024S1 60.43 % vs 2023S1 59.18 %: +1.25 pp),
+``umkm_register`` (register counts of four semester files), ``agreement_implementation``
+(Sulawesi Tenggara 2025Q2: per agreement the expected ``implementation_status``, one
+not started for 230 days, one stalled 200 days after its last activity) and ``papua``.
+Rule codes: :data:`RULE_CODES` (level and meaning in :data:`RULES`).
 """
 
 from __future__ import annotations

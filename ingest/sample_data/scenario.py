@@ -633,7 +633,7 @@ def _token(plan: Plan, prov: Province, *parts) -> str:
 # ---- koperasi ----------------------------------------------------------------------------------
 
 SULTRA_COUNTS = {  # book year: (total, active, rat_held, rat_on_time)
-    2023: (2880, 2268, 397, 352),
+    2023: (2874, 2268, 397, 352),
     2024: (2912, 2300, 420, 371),
 }
 
@@ -875,6 +875,8 @@ def _koperasi_sultra(plan: Plan, prov: Province) -> None:
             "book_year": 2024,
             "source_file": e24["path"],
             "superseded_file": e_pre["path"],
+            "note": "members_*, *_idr and healthy_count sum every cooperative of the register "
+            "(active and inactive); rat_* count active ones; rat_on_time: RAT by 30 June Y+1",
             "superseded_figures": {
                 k: fig_pre[k] for k in ("cooperatives_active", "rat_held", "rat_compliance_pct")
             },
