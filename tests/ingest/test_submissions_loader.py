@@ -28,7 +28,8 @@ def koperasi_csv(rows: list[str], title: bool = True) -> str:
 
 
 GOOD_ROWS = [
-    "0074010001;KSP Maju;Kab. Konawe;simpan pinjam;AKTIF;10;12;16 Juni 2025;Rp 1.234.567,89;-12.345;sehat",
+    "0074010001;KSP Maju;Kab. Konawe;simpan pinjam;AKTIF;10;12;16 Juni 2025;"
+    "Rp 1.234.567,89;-12.345;sehat",
     "0074010002;KUD Sejahtera;KOTA KENDARI;produsen;Tidak  aktif;3;4;;2.000.000;-;cukup sehat",
     "0074010003;Kopwan Melati;Kabupaten  Konawe ;jasa;aktif;0;25;05/03/2025;1.500;0;belum dinilai",
 ]
@@ -137,7 +138,8 @@ def test_unusable_files_are_rejected_whole_and_others_still_load(conn, pg_url, d
 
 def test_wrong_province_inside_rows_rejects_the_file(conn, pg_url, dropzone):
     header = "provinsi;nik_koperasi;nama_koperasi;kabupaten_kota;status_aktif"
-    body = f"{header}\nSulawesi Tenggara;001;A;Kab. Konawe;aktif\nJawa Timur;002;B;Kab. Malang;aktif\n"
+    rows = ["Sulawesi Tenggara;001;A;Kab. Konawe;aktif", "Jawa Timur;002;B;Kab. Malang;aktif"]
+    body = "\n".join([header, *rows]) + "\n"
     write(dropzone / "koperasi_74_2020.csv", body, mtime=5_000)
     [result] = ingest_dropzone(pg_url, dropzone)
     assert result.outcome == "rejected"
