@@ -82,16 +82,16 @@ REQUIRED_RULES = (
     "file.name_unknown_dataset",
     "file.name_unknown_province",
     "file.name_bad_period",
-    "value.invalid_number",
+    "value.not_a_number",
     "value.negative",
     "value.required",
     "value.identifier_shape",
-    "umkm.omzet_above_medium",
-    "umkm.halal_date_required",
+    "umkm.omzet_above_menengah",
+    "umkm.halal_date_missing",
     "umkm.skala_mismatch",
-    "koperasi.rat_suspicious_date",
+    "koperasi.rat_outside_window",
     "koperasi.inactive_with_rat",
-    "kerja_sama.end_before_start",
+    "kerja_sama.end_not_after_signing",
 )
 ID_MONTHS = {
     m: i + 1
@@ -308,9 +308,9 @@ def _text(root: Path, e: dict) -> str:
 
 def test_row_rules_point_at_the_planted_rows(root, manifest):
     markers = {
-        "value.invalid_number": ("1O.250.000", "dua juta", "tiga puluh"),
+        "value.not_a_number": ("1O.250.000", "dua juta", "tiga puluh"),
         "value.identifier_shape": ("912010234567;", "91202301234567"),
-        "umkm.omzet_above_medium": ("75.500.000.000", "75500000000"),
+        "umkm.omzet_above_menengah": ("75.500.000.000", "75500000000"),
     }
     seen = 0
     for e in manifest.files:

@@ -696,7 +696,7 @@ def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> N
     if special == "kalbar_quarantine":
         idx = rng.sample([i for i, r in enumerate(rows) if r["_active"]], 3)
         rows[idx[0]]["aset"] = Raw("1O.250.000")
-        rows[idx[0]]["_rule"] = "value.invalid_number"
+        rows[idx[0]]["_rule"] = "value.not_a_number"
         rows[idx[1]]["modal_sendiri"] = -5_000_000
         rows[idx[1]]["_rule"] = "value.negative"
         rows[idx[2]]["nama_koperasi"] = None
@@ -710,7 +710,7 @@ def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> N
         rows[a[0]]["tanggal_rat"] = b.D(year + 2, 2, 10)  # typed 2026 for 2025
         rows[a[1]]["tanggal_rat"] = b.D(year, 3, 15)  # the RAT of the previous book year
         for i in a:
-            rows[i]["_rule"] = "koperasi.rat_suspicious_date"
+            rows[i]["_rule"] = "koperasi.rat_outside_window"
         for i in c:
             rows[i]["tanggal_rat"] = b.rand_date(rng, b.D(year + 1, 3, 1), b.D(year + 1, 5, 31))
             rows[i]["_rule"] = "koperasi.inactive_with_rat"
@@ -1037,17 +1037,17 @@ def _umkm_quarantine(rows: list[dict], rng: random.Random) -> None:
         omzet_tahunan=75_500_000_000,
         modal_usaha=9_000_000_000,
         skala_usaha=None,
-        _rule="umkm.omzet_above_medium",
+        _rule="umkm.omzet_above_menengah",
     )
     r[3].update(
-        sertifikat_halal="reguler", tanggal_sertifikat_halal=None, _rule="umkm.halal_date_required"
+        sertifikat_halal="reguler", tanggal_sertifikat_halal=None, _rule="umkm.halal_date_missing"
     )
     r[4].update(
         sertifikat_halal="self declare",
         tanggal_sertifikat_halal=None,
-        _rule="umkm.halal_date_required",
+        _rule="umkm.halal_date_missing",
     )
-    r[5].update(omzet_tahunan=Raw("dua juta"), skala_usaha=None, _rule="value.invalid_number")
+    r[5].update(omzet_tahunan=Raw("dua juta"), skala_usaha=None, _rule="value.not_a_number")
     r[6].update(modal_usaha=-15_000_000, _rule="value.negative")
     r[7].update(kabupaten_kota=None, _rule="value.required")
 
@@ -1640,7 +1640,7 @@ def _kerja_sama_files(plan, prov, period, agreements, activities, arrival, rng) 
                 "tanggal_tanda_tangan": signed,
                 "tanggal_berakhir": b.D(2023, 9, 2),
                 "status": "berjalan",
-                "_rule": "kerja_sama.end_before_start",
+                "_rule": "kerja_sama.end_not_after_signing",
             },
             {
                 **b.kerja_sama_rows(random.Random("ntb-bad2"), prov, b.D(2025, 6, 30), 1)[0][0],
@@ -1671,7 +1671,7 @@ def _kerja_sama_files(plan, prov, period, agreements, activities, arrival, rng) 
         bad2 = {
             **b.kegiatan_row(rng, docs[-1], b.D(2025, 6, 3), "pelatihan"),
             "jumlah_peserta": Raw("tiga puluh"),
-            "_rule": "value.invalid_number",
+            "_rule": "value.not_a_number",
         }
         activities.insert(len(activities) // 2, bad1)
         activities.append(bad2)
