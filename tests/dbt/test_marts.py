@@ -1,0 +1,270 @@
+"""The marts built by dbt from crafted raw rows (tests/dbt/conftest.py), against figures
+computed by hand: the contract columns of shared/spec/marts.md, the UMKM register and share
+figures, the agreement ladder and the submission compliance statuses."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from ingest import warehouse
+
+SPEC_COLUMNS = {
+    "umkm_contribution": """province_code province_name period period_type year umkm_units
+        umkm_micro umkm_small umkm_medium with_nib_pct halal_regular halal_self_declare
+        food_beverage_units food_beverage_halal_pct umkm_share_of_grdp_pct previous_share_pct
+        share_change_pp grdp_current_idr_bn umkm_value_added_idr_bn grdp_growth_pct""",
+    "agreement_implementation": """province_code document_number document_type title
+        partner_name partner_type partner_province_code signed_on expires_on reported_status
+        activities_count first_activity_on last_activity_on days_to_first_activity umkm_reached
+        transaction_value_idr implementation_status expiring_within_90_days as_of""",
+    "agreement_summary": """province_code period agreements_total agreements_signed
+        agreements_active agreements_stalled agreements_not_started implementation_rate_pct
+        partners_distinct partner_types_distinct activities_count transaction_value_idr""",
+    "submission_compliance": """province_code dataset period status submissions_count
+        latest_submitted_at rows_received rows_accepted rows_quarantined""",
+}
+
+
+@pytest.fixture(scope="module")
+def db(marts_db):
+    url, ids = marts_db
+    with warehouse.connect(url) as conn:
+        yield conn, ids
+
+
+def rows(conn, sql: str, *params) -> list[dict]:
+    cur = conn.execute(sql, params)
+    names = [c.name for c in cur.description]
+    return [dict(zip(names, r, strict=True)) for r in cur.fetchall()]
+
+
+def one(conn, sql: str, *params) -> dict:
+    (row,) = rows(conn, sql, *params)
+    return row
+
+
+@pytest.mark.parametrize("mart", sorted(SPEC_COLUMNS))
+def test_marts_have_the_contract_columns_in_order(db, mart):
+    conn, _ = db
+    actual = [
+        r["column_name"]
+        for r in rows(
+            conn,
+            "select column_name from information_schema.columns "
+            "where table_schema = 'marts' and table_name = %s order by ordinal_position",
+            mart,
+        )
+    ]
+    spec = SPEC_COLUMNS[mart].split()
+    assert actual[: len(spec)] == spec
+
+
+def test_jawa_timur_share_change_compares_the_same_semester(db):
+    conn, ids = db
+    row = one(
+        conn,
+        "select * from marts.umkm_contribution where province_code = '35' and period = '2024S1'",
+    )
+    assert row["province_name"] == "Jawa Timur"
+    assert (row["period_type"], row["year"]) == ("semester", 2024)
+    assert row["umkm_share_of_grdp_pct"] == Decimal("60.43")
+    assert row["previous_period"] == "2023S1"
+    assert row["previous_share_pct"] == Decimal("59.18")
+    assert row["share_change_pp"] == Decimal("1.25")
+    assert row["indicator_submission_id"] == ids["jatim_share_2024S1"]
+    # semester -> the annual GRDP of 2024; value added = 60.43 % x 3,000,000
+    assert row["grdp_period"] == "2024"
+    assert row["grdp_current_idr_bn"] == Decimal("3000000.00")
+    assert row["umkm_value_added_idr_bn"] == Decimal("1812900.00")
+    assert row["value_added_source"] == "estimated"
+    assert row["grdp_growth_pct"] == Decimal("4.93")
+
+    s2 = one(
+        conn,
+        "select previous_share_pct, share_change_pp from marts.umkm_contribution "
+        "where province_code = '35' and period = '2023S2'",
+    )
+    assert s2 == {"previous_share_pct": None, "share_change_pp": None}
+
+
+def test_jawa_timur_register_figures(db):
+    conn, ids = db
+    row = one(
+        conn,
+        "select * from marts.umkm_contribution where province_code = '35' and period = '2024S1'",
+    )
+    assert row["register_submission_id"] == ids["jatim_umkm_2024S1"]
+    assert (row["umkm_units"], row["umkm_micro"], row["umkm_small"], row["umkm_medium"]) == (
+        8,
+        5,
+        2,
+        1,
+    )
+    assert row["with_nib_pct"] == Decimal("75.00")
+    assert (row["halal_regular"], row["halal_self_declare"]) == (2, 3)
+    assert row["food_beverage_units"] == 5
+    assert row["food_beverage_halal_pct"] == Decimal("60.00")
+
+
+def test_register_counts_are_null_without_a_register(db):
+    conn, _ = db
+    row = one(
+        conn,
+        "select umkm_units, with_nib_pct, food_beverage_units from marts.umkm_contribution "
+        "where province_code = '35' and period = '2023S1'",
+    )
+    assert row == {"umkm_units": None, "with_nib_pct": None, "food_beverage_units": None}
+
+
+def test_papua_takes_the_grdp_of_bps_9400(db):
+    conn, _ = db
+    row = one(
+        conn,
+        "select province_name, grdp_current_idr_bn, umkm_value_added_idr_bn "
+        "from marts.umkm_contribution where province_code = '91' and period = '2024S1'",
+    )
+    assert row == {
+        "province_name": "Papua",
+        "grdp_current_idr_bn": Decimal("400000.00"),
+        "umkm_value_added_idr_bn": Decimal("200000.00"),
+    }
+
+
+def test_umkm_contribution_national(db):
+    conn, _ = db
+    row = one(conn, "select * from marts.umkm_contribution_national where period = '2024S1'")
+    assert row["provinces_with_register"] == 1
+    assert row["provinces_with_share"] == 2
+    assert row["umkm_units"] == 8
+    assert row["with_nib_pct"] == Decimal("75.00")
+    # (60.43 x 3,000,000 + 50.00 x 400,000) / 3,400,000
+    assert row["umkm_share_of_grdp_pct"] == Decimal("59.20")
+    assert row["umkm_value_added_idr_bn"] == Decimal("2012900.00")
+    assert row["grdp_current_idr_bn"] == Decimal("22000000.00")
+
+
+def test_agreement_ladder_at_the_end_of_the_latest_register(db):
+    conn, ids = db
+    found = {
+        r["document_number"]: r for r in rows(conn, "select * from marts.agreement_implementation")
+    }
+    assert sorted(found) == ["MOU/AC", "MOU/CX", "PKS/NS", "PKS/ST"]
+    assert {r["as_of"] for r in found.values()} == {date(2025, 6, 30)}
+    assert {r["source_submission_id"] for r in found.values()} == {ids["sultra_register_2025Q2"]}
+    status = {doc: r["implementation_status"] for doc, r in found.items()}
+    assert status == {
+        "MOU/AC": "active",
+        "MOU/CX": "cancelled",
+        "PKS/NS": "not_started",  # signed 200 days before as_of, no activity
+        "PKS/ST": "stalled",  # last activity 200 days before as_of
+    }
+    stalled = found["PKS/ST"]
+    assert stalled["activities_count"] == 2
+    assert stalled["first_activity_on"] == date(2023, 6, 16)
+    assert stalled["last_activity_on"] == date(2024, 12, 12)
+    assert stalled["days_since_last_activity"] == 200
+    assert stalled["days_to_first_activity"] == 281
+    assert stalled["umkm_reached"] == 113
+    assert stalled["transaction_value_idr"] == Decimal("3000.00")
+    active = found["MOU/AC"]
+    assert active["activities_count"] == 1  # the 3 July 2025 activity is after as_of
+    assert active["expiring_within_90_days"] is True
+    assert found["PKS/NS"]["activities_count"] == 0
+    assert found["PKS/NS"]["first_activity_on"] is None
+    assert not found["PKS/NS"]["expiring_within_90_days"]
+
+
+def test_agreement_summary_per_register_period(db):
+    conn, _ = db
+    summary = {
+        r["period"]: r
+        for r in rows(conn, "select * from marts.agreement_summary where province_code = '74'")
+    }
+    q2, q1 = summary["2025Q2"], summary["2025Q1"]
+    assert (q2["agreements_total"], q2["agreements_signed"]) == (4, 3)
+    assert (q2["agreements_active"], q2["agreements_stalled"], q2["agreements_not_started"]) == (
+        1,
+        1,
+        1,
+    )
+    assert q2["implementation_rate_pct"] == Decimal("66.67")
+    assert (q2["partners_distinct"], q2["partner_types_distinct"]) == (4, 4)
+    assert q2["activities_count"] == 3
+    assert q2["transaction_value_idr"] == Decimal("55982000.00")
+    assert q2["is_latest_register"] is True
+    # at 31 March 2025 PKS/ST's last activity was 109 days old: still active
+    assert (q1["as_of"], q1["agreements_active"], q1["agreements_stalled"]) == (
+        date(2025, 3, 31),
+        1,
+        0,
+    )
+    assert q1["implementation_rate_pct"] == Decimal("50.00")
+    assert q1["is_latest_register"] is False
+
+
+def compliance(conn, province: str, dataset: str, period: str) -> dict:
+    return one(
+        conn,
+        "select status, submissions_count, rejected_count, latest_outcome, rows_received, "
+        "rows_accepted, rows_quarantined, latest_submitted_at is not null as has_files "
+        "from marts.submission_compliance "
+        "where province_code = %s and dataset = %s and period = %s",
+        province,
+        dataset,
+        period,
+    )
+
+
+def test_submission_compliance_statuses(db):
+    conn, _ = db
+    later_rejected = compliance(conn, "35", "indikator_umkm", "2024S1")
+    assert later_rejected["status"] == "accepted"
+    assert later_rejected["submissions_count"] == 2
+    assert later_rejected["latest_outcome"] == "rejected"
+
+    register = compliance(conn, "35", "umkm", "2024S1")
+    assert register["status"] == "accepted_with_warnings"
+    assert register["submissions_count"] == 2
+    assert (
+        register["rows_received"],
+        register["rows_accepted"],
+        register["rows_quarantined"],
+    ) == (9, 8, 1)
+
+    rejected = compliance(conn, "74", "umkm", "2024S1")
+    assert rejected["status"] == "rejected"
+    assert rejected["submissions_count"] == 1
+    assert rejected["rows_accepted"] is None
+
+    assert compliance(conn, "11", "indikator_umkm", "2024S1")["status"] == "pending"
+
+    missing = compliance(conn, "11", "umkm", "2024S1")
+    assert missing["status"] == "missing"
+    assert missing["submissions_count"] == 0
+    assert missing["has_files"] is False
+
+
+def test_submission_compliance_has_every_province_for_every_dataset_period(db):
+    conn, _ = db
+    grid = rows(
+        conn,
+        "select dataset, period, count(*) as provinces, "
+        "count(*) filter (where status = 'missing') as missing "
+        "from marts.submission_compliance group by 1, 2 order by 1, 2",
+    )
+    assert [(g["dataset"], g["period"], g["provinces"]) for g in grid] == [
+        ("indikator_umkm", "2023", 38),
+        ("indikator_umkm", "2023S1", 38),
+        ("indikator_umkm", "2023S2", 38),
+        ("indikator_umkm", "2024S1", 38),
+        ("kegiatan_kerja_sama", "2025Q2", 38),
+        ("kerja_sama", "2025Q1", 38),
+        ("kerja_sama", "2025Q2", 38),
+        ("umkm", "2024S1", 38),
+    ]
+    missing = {(g["dataset"], g["period"]): g["missing"] for g in grid}
+    assert missing[("indikator_umkm", "2024S1")] == 35  # 35 and 91 accepted, 11 pending
+    assert missing[("umkm", "2024S1")] == 36  # 35 accepted, 74 rejected
