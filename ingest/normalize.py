@@ -37,6 +37,7 @@ from ingest.periods import Period
 from ingest.provinces import Province
 from ingest.values import (
     CellError,
+    _show,
     clean_text,
     normalise_regency,
     parse_choice,
@@ -109,10 +110,11 @@ class Issue:
 
 
 def _too_large(cell: Any, limit: Any) -> CellError:
+    shown = _show(cell)  # a 1 MB cell must not become a 1 MB message
     return CellError(
         "value.out_of_range",
-        f"'{cell}' terlalu besar untuk kolom ini (maksimum {limit})",
-        f"value {cell!r} exceeds the column limit {limit}",
+        f"'{shown}' terlalu besar untuk kolom ini (maksimum {limit})",
+        f"value {shown!r} exceeds the column limit {limit}",
     )
 
 

@@ -203,7 +203,7 @@ def _text_number(cell: str, signed: bool) -> Decimal | None:
     if text.startswith(_MINUS):
         text = text[1:].lstrip()
         negative = not negative
-    elif text[0] == "+":
+    elif text[:1] == "+":  # `()` leaves nothing: not a number (below), never an IndexError
         text = text[1:].lstrip()
     if text[:1] in "rRiI":
         text = _RP_PREFIX.sub("", text, count=1)
@@ -270,8 +270,8 @@ def parse_int(cell: Any, *, signed: bool = False) -> int | None:
     `-` = 0; >= 0 unless ``signed``."""
     if cell is None:
         return None
-    if isinstance(cell, str) and cell.isdigit() and cell.isascii():
-        return int(cell)
+    if isinstance(cell, str) and cell.isdigit() and cell.isascii() and len(cell) <= 20:
+        return int(cell)  # longer digit strings go the general way (int() refuses > 4300)
     if isinstance(cell, int) and not isinstance(cell, bool):
         if cell < 0 and not signed:
             raise _negative(cell)
