@@ -39,6 +39,10 @@ format: $(STAMP) ## format the Python code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+extract: $(STAMP) ## quarterly extract of the marts: make extract QUARTER=2025Q1
+	@test -n "$(QUARTER)" || { echo "usage: make extract QUARTER=2025Q1" >&2; exit 2; }
+	$(BIN)/python -m ingest.cli extract --quarter $(QUARTER)
+
 psql: $(STAMP) ## open psql on the warehouse
 	psql "$$($(BIN)/python -m ingest.cli warehouse url)"
 

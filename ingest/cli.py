@@ -85,6 +85,24 @@ def _summary(args: argparse.Namespace) -> int:
     return 0
 
 
+def _extract(args: argparse.Namespace) -> int:
+    """The quarterly extract: CSV, Parquet, XLSX and manifest.json under DEST/<quarter>/."""
+    from ingest.extract import ExtractError, extract_quarter, parse_quarter
+
+    try:
+        quarter = parse_quarter(args.quarter).label
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    dest = Path(args.dest) if args.dest else settings().extracts_dir
+    try:
+        extract_quarter(warehouse.url(), quarter, dest, progress=lambda m: print(m, flush=True))
+    except ExtractError as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
 def _display_url(conninfo: str) -> str:
     params = warehouse.libpq_params(conninfo)
     if params["password"]:
@@ -118,6 +136,11 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("summary", help="print what landed and what changed since the last run")
     p.set_defaults(func=_summary)
+
+    p = sub.add_parser("extract", help="write the quarterly extract of the marts")
+    p.add_argument("--quarter", required=True, help="e.g. 2025Q1")
+    p.add_argument("--dest", help="root folder (default: $EXTRACTS_DIR or ./extracts)")
+    p.set_defaults(func=_extract)
 
     args = parser.parse_args(argv)
     return args.func(args)
