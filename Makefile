@@ -9,7 +9,7 @@ STATE := $(CURDIR)/.state
 STAMP := $(VENV)/.installed-stamp
 
 # Configuration (environment or `make VAR=value`, see README.md); empty = the default.
-export DROPZONE WAREHOUSE_URL BPS_API_KEY BPS_API_URL
+export DROPZONE WAREHOUSE_URL BPS_API_KEY BPS_API_URL EXTRACTS_DIR
 
 export PYTHONUNBUFFERED := 1
 
