@@ -114,6 +114,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bps", action="store_true", help="run the BPS suite")
     parser.add_argument("--docs", type=Path, metavar="DIR", help="build Data Docs into DIR")
     parser.add_argument("--bench-rows", type=int, metavar="N", help="benchmark an N-row batch")
+    parser.add_argument(
+        "--bench-bad-every",
+        type=int,
+        default=100_000,
+        metavar="K",
+        help="bench: every K-th row has a malformed NIB (quarantined); default 100000",
+    )
     parser.add_argument("--keep", action="store_true", help="bench: keep the synthetic rows")
     parser.add_argument("--json", action="store_true", help="print the result as JSON")
     args = parser.parse_args(argv)
@@ -123,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     from ingest import validation
 
     if args.bench_rows:
-        result = bench(conninfo, args.bench_rows, keep=args.keep)
+        result = bench(conninfo, args.bench_rows, args.bench_bad_every, keep=args.keep)
     elif args.docs:
         result = {"index": str(validation.build_data_docs(args.docs, conninfo=conninfo))}
     elif args.bps:

@@ -25,7 +25,8 @@ from ingest.validation.suites import BPS_SUITE, get_suite
 log = logging.getLogger(__name__)
 
 MAX_FINDING_ROWS = 5000
-BATCH_SQL = "select * from raw.bps_observations"
+VIEW = "gate_batch_bps_observations"
+BATCH_SQL = f"select * from audit.{VIEW}"
 
 
 @dataclass
@@ -53,10 +54,11 @@ def validate_bps(conninfo: str, *, gx_dir: Path | None = None) -> BpsReport:
         if conn.execute("select to_regclass('raw.bps_observations')").fetchone()[0] is None:
             raise RuntimeError("raw.bps_observations does not exist: run the migrations first")
         rows = conn.execute("select count(*) from raw.bps_observations").fetchone()[0]
+        with conn.transaction():  # GX validates a view in the gate's schema (see _gx)
+            conn.execute(f"drop view if exists audit.{VIEW}")
+            conn.execute(f"create view audit.{VIEW} as select * from raw.bps_observations")
         with _gx.warehouse_datasource(conninfo) as datasource:
-            result = _gx.validate_table(
-                datasource, f"bps_{run_id}", "raw", "bps_observations", suite.gx_suite(), run_id
-            )
+            result = _gx.validate_table(datasource, f"bps_{run_id}", VIEW, suite.gx_suite(), run_id)
         errors = _gx.exception_messages(result)
         if errors:
             raise RuntimeError(f"BPS suite could not be evaluated: {errors}")
@@ -100,6 +102,7 @@ def validate_bps(conninfo: str, *, gx_dir: Path | None = None) -> BpsReport:
                     Jsonb(result_json),
                 ),
             )
+            conn.execute(f"drop view if exists audit.{VIEW}")
     try:
         _gx.store_result(gx_dir or _gx.default_gx_dir(), dict(suite.document), result_json, run_id)
     except Exception:

@@ -310,7 +310,7 @@ def _validate_dataset(
         )
 
     gx_suite = suite.gx_suite()
-    result = _gx.validate_table(datasource, f"{table}_{run_id}", "audit", view, gx_suite, run_id)
+    result = _gx.validate_table(datasource, f"{table}_{run_id}", view, gx_suite, run_id)
     errors = _gx.exception_messages(result)
     if errors:
         raise GateError(f"{table}: expectations could not be evaluated: {errors}")
