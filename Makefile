@@ -43,6 +43,9 @@ extract: $(STAMP) ## quarterly extract of the marts: make extract QUARTER=2025Q1
 	@test -n "$(QUARTER)" || { echo "usage: make extract QUARTER=2025Q1" >&2; exit 2; }
 	$(BIN)/python -m ingest.cli extract --quarter $(QUARTER)
 
+docs: $(STAMP) ## build dbt docs and GX Data Docs (prints the index.html paths)
+	$(BIN)/python -m ingest.cli docs
+
 psql: $(STAMP) ## open psql on the warehouse
 	psql "$$($(BIN)/python -m ingest.cli warehouse url)"
 

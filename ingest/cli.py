@@ -74,6 +74,21 @@ def _airflow_ui(args: argparse.Namespace) -> int:
     os.execve(_airflow(), [_airflow(), "standalone"], env)
 
 
+def _docs(args: argparse.Namespace) -> int:
+    """dbt docs (models, columns, lineage) and GX Data Docs (validation results)."""
+    from ingest import dbt_runner
+    from ingest.validation import build_data_docs
+
+    s = settings()
+    conninfo = warehouse.url()
+    dbt_runner.run_dbt(conninfo, "docs", "generate")
+    gx_index = build_data_docs(s.state_dir / "gx-docs", conninfo=conninfo)
+    print(f"dbt docs:      {dbt_runner.DBT_PROJECT_DIR / 'target' / 'index.html'}")
+    print("               (serve: .venv/bin/python -m http.server -d dbt_project/target 8081)")
+    print(f"GX Data Docs:  {gx_index}")
+    return 0
+
+
 def _summary(args: argparse.Namespace) -> int:
     from ingest.summary import run_summary
 
@@ -133,6 +148,9 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("airflow-ui", help="the Airflow UI on the metadata of `run`")
     p.set_defaults(func=_airflow_ui)
+
+    p = sub.add_parser("docs", help="build dbt docs and GX Data Docs, print where they are")
+    p.set_defaults(func=_docs)
 
     p = sub.add_parser("summary", help="print what landed and what changed since the last run")
     p.set_defaults(func=_summary)
