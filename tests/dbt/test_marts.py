@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from ingest import warehouse
+from ingest import dbt_runner, warehouse
 
 SPEC_COLUMNS = {
     "umkm_contribution": """province_code province_name period period_type year umkm_units
@@ -268,3 +268,46 @@ def test_submission_compliance_has_every_province_for_every_dataset_period(db):
     missing = {(g["dataset"], g["period"]): g["missing"] for g in grid}
     assert missing[("indikator_umkm", "2024S1")] == 35  # 35 and 91 accepted, 11 pending
     assert missing[("umkm", "2024S1")] == 36  # 35 accepted, 74 rejected
+
+
+def test_snapshot_keeps_the_submission_in_force_at_an_earlier_build(marts_db):
+    """A resubmission closes the earlier row of the snapshot and opens a new one, so the
+    submission in force at an earlier build (hence an earlier extract) stays answerable.
+    Runs last: it adds a submission and rebuilds the snapshot only (the marts stay as built)."""
+    url, _ = marts_db
+    history = (
+        "select submission_id, dbt_valid_from, dbt_valid_to "
+        "from snapshots.submissions_in_force_snapshot "
+        "where dataset = 'indikator_umkm' and province_code = '35' and period = '2023' "
+        "order by dbt_valid_from"
+    )
+    with warehouse.connect(url) as conn:
+        ((first_id, first_from, first_to),) = conn.execute(history).fetchall()
+        assert first_to is None
+        second_id = conn.execute(
+            """insert into raw.submissions (dataset, province_code, period, period_type,
+                   period_start, period_end, file_name, file_path, sha256, file_size,
+                   file_mtime, outcome, rows_received, rows_loaded)
+               values ('indikator_umkm', '35', '2023', 'year', '2023-01-01', '2023-12-31',
+                   'indikator_umkm_35_2023_revisi.csv', 'indikator_umkm_35_2023_revisi.csv',
+                   'f00d', 100, '2024-03-01', 'accepted', 1, 1)
+               returning submission_id"""
+        ).fetchone()[0]
+        conn.execute(
+            "insert into raw.indikator_umkm (submission_id, row_number, kontribusi_pdrb_persen) "
+            "values (%s, 2, 58.5)",
+            (second_id,),
+        )
+    dbt_runner.build(url, "submissions_in_force_snapshot")
+    with warehouse.connect(url) as conn:
+        (old, new) = conn.execute(history).fetchall()
+        assert old[0] == first_id and new[0] == second_id
+        assert old[1] == first_from and old[2] == new[1]
+        assert new[2] is None
+        in_force_then = conn.execute(
+            "select submission_id from snapshots.submissions_in_force_snapshot "
+            "where dataset = 'indikator_umkm' and province_code = '35' and period = '2023' "
+            "and dbt_valid_from <= %(t)s and (dbt_valid_to is null or dbt_valid_to > %(t)s)",
+            {"t": first_from},
+        ).fetchone()
+        assert in_force_then == (first_id,)
