@@ -18,9 +18,14 @@ from ingest.config import settings
 
 log = logging.getLogger(__name__)
 
-# GX logs every metric at INFO; the gate logs its own summary. Keep GX's warnings.
-if logging.getLogger("great_expectations").level == logging.NOTSET:
-    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+
+def _quiet_gx() -> None:
+    """GX logs every metric (and one module forces INFO); the gate logs its own summary."""
+    for name in ("great_expectations", "great_expectations.data_context.types.base"):
+        logger = logging.getLogger(name)
+        if logger.level in (logging.NOTSET, logging.INFO):
+            logger.setLevel(logging.WARNING)
+
 
 # GX resolves `${...}` in the connection string from the environment when it connects.
 # (add_postgres rejects a socket URL with an empty host given literally, not as a template.)
@@ -67,6 +72,7 @@ def warehouse_datasource(conninfo: str) -> Iterator[Any]:
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    _quiet_gx()
     previous = os.environ.get(URL_ENV)
     os.environ[URL_ENV] = sqlalchemy_url(conninfo)
     datasource = None
@@ -126,6 +132,7 @@ def file_context(gx_dir: Path):
     """The project-local file-based GX context (created on first use)."""
     import great_expectations as gx
 
+    _quiet_gx()
     gx_dir.mkdir(parents=True, exist_ok=True)
     return gx.get_context(mode="file", project_root_dir=str(gx_dir))
 
