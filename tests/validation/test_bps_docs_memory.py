@@ -32,10 +32,18 @@ def _insert_bps(conn, measure: str, year: int, codes: list[str], value: float = 
         )
 
 
-def test_bps_coverage(conn, conninfo, gx_dir):
+@pytest.fixture
+def bps_measures(conn):
+    """Two measure names of this test; their rows are removed afterwards."""
+    names = (f"test_{uuid.uuid4().hex[:8]}", f"test_{uuid.uuid4().hex[:8]}")
+    yield names
+    conn.execute("delete from raw.bps_observations where measure = any(%s)", (list(names),))
+
+
+def test_bps_coverage(conn, conninfo, gx_dir, bps_measures):
     codes = [p.code for p in all_provinces()]
     assert len(codes) == 38
-    complete, gappy = f"test_{uuid.uuid4().hex[:8]}", f"test_{uuid.uuid4().hex[:8]}"
+    complete, gappy = bps_measures
     _insert_bps(conn, complete, 2024, codes)
     _insert_bps(conn, complete, 2021, [c for c in codes if c not in NEW_PAPUA])  # before 2022
     _insert_bps(conn, gappy, 2024, [c for c in codes if c not in ("74", "95")])
@@ -58,7 +66,6 @@ def test_bps_coverage(conn, conninfo, gx_dir):
         "select findings from audit.validation_runs where run_id = %s", (report.run_id,)
     ).fetchone()[0]
     assert stored == json.loads(json.dumps(report.findings))
-    conn.execute("delete from raw.bps_observations where measure in (%s, %s)", (complete, gappy))
 
 
 def test_data_docs_site(make, conninfo, gx_dir, tmp_path):
