@@ -17,8 +17,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import multiprocessing
+import operator
+import os
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -37,6 +41,7 @@ log = logging.getLogger(__name__)
 
 SAMPLE_ROWS_PER_REASON = 20  # row numbers kept per reason in the submission log
 PROGRESS_EVERY_ROWS = 500_000
+MAX_LOAD_WORKERS = 8  # default cap: each worker holds a connection and a CPU
 
 
 @dataclass
@@ -105,31 +110,97 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def ingest_dropzone(conninfo: str, dropzone: Path) -> list[FileResult]:
-    """Process every new file of the dropzone; one bad file never stops the others."""
+def load_workers(workers: int | None = None) -> int:
+    """Worker processes for `ingest_dropzone`: the argument, else `KUMKM_LOAD_WORKERS`,
+    else the number of CPUs (at most MAX_LOAD_WORKERS)."""
+    if workers is None:
+        env = os.environ.get("KUMKM_LOAD_WORKERS", "").strip()
+        workers = int(env) if env else min(os.cpu_count() or 1, MAX_LOAD_WORKERS)
+    return max(1, workers)
+
+
+def ingest_dropzone(
+    conninfo: str, dropzone: Path, *, workers: int | None = None
+) -> list[FileResult]:
+    """Process every new file of the dropzone; one bad file never stops the others.
+
+    Results come back in arrival order. With more than one worker (see `load_workers`),
+    files are loaded in parallel by worker processes, each with its own connection and,
+    as always, one transaction per file. Files of the same (dataset, province, period)
+    -- the scope of duplicate detection and of "the latest file is in force" -- stay in one
+    worker, in arrival order, so their submission ids keep arrival order; across keys the
+    biggest groups start first (the order of their submission ids is then not arrival
+    order, which nothing depends on: ranking uses file_mtime and file_name).
+    """
     if not dropzone.is_dir():
         raise FileNotFoundError(f"dropzone {dropzone} does not exist or is not a folder")
-    results = []
     with warehouse.connect(conninfo) as conn:
         warehouse.migrate(conn)
         files = discover(dropzone)
         log.info("dropzone %s: %d files", dropzone, len(files))
-        for n, path in enumerate(files, 1):
-            result = ingest_file(conn, path, dropzone)
-            results.append(result)
-            if result.outcome != "skipped":
-                log.info(
-                    "[%d/%d] %s -> %s (received %d, loaded %d, quarantined %d)%s",
-                    n,
-                    len(files),
-                    result.path,
-                    result.outcome,
-                    result.rows_received,
-                    result.rows_loaded,
-                    result.rows_quarantined,
-                    "".join(f" | {r.message}" for r in result.reasons),
-                )
-    return results
+        groups = _groups(files, dropzone)
+        workers = min(load_workers(workers), len(groups))
+        if workers <= 1:
+            results: list[FileResult | None] = []
+            for n, path in enumerate(files, 1):
+                results.append(ingest_file(conn, path, dropzone))
+                _log_result(results[-1], n, len(files))
+            return results  # type: ignore[return-value]
+    results = [None] * len(files)
+    done = 0
+    context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        futures = [pool.submit(_ingest_group, conninfo, dropzone, group) for group in groups]
+        try:
+            for future in as_completed(futures):
+                for index, result in future.result():
+                    results[index] = result
+                    done += 1
+                    _log_result(result, done, len(files))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+    return results  # type: ignore[return-value]
+
+
+def _groups(files: list[Path], dropzone: Path) -> list[list[tuple[int, Path]]]:
+    """Files (with their arrival index) grouped by (dataset, province, period) from the
+    file name, in arrival order within a group; groups biggest first (by bytes)."""
+    by_key: dict[tuple, list[tuple[int, Path]]] = {}
+    for index, path in enumerate(files):
+        try:
+            name = parse_file_name(path.name)
+            key: tuple = (name.dataset, name.province.code, name.period.label)
+        except FileNameError:
+            key = ("?", str(path))
+        by_key.setdefault(key, []).append((index, path))
+    groups = list(by_key.values())
+    sizes = {id(g): sum(p.stat().st_size for _, p in g) for g in groups}
+    return sorted(groups, key=lambda g: (-sizes[id(g)], g[0][0]))
+
+
+def _ingest_group(
+    conninfo: str, dropzone: Path, group: list[tuple[int, Path]]
+) -> list[tuple[int, FileResult]]:
+    """Worker process: the files of one group, in order, on a connection of its own."""
+    with warehouse.connect(conninfo) as conn:
+        return [(index, ingest_file(conn, path, dropzone)) for index, path in group]
+
+
+def _log_result(result: FileResult, n: int, total: int) -> None:
+    if result.outcome != "skipped":
+        log.info(
+            "[%d/%d] %s -> %s (received %d, loaded %d, quarantined %d)%s",
+            n,
+            total,
+            result.path,
+            result.outcome,
+            result.rows_received,
+            result.rows_loaded,
+            result.rows_quarantined,
+            "".join(f" | {r.message}" for r in result.reasons),
+        )
 
 
 def ingest_file(conn: psycopg.Connection, path: Path, dropzone: Path) -> FileResult:
@@ -284,8 +355,10 @@ def _load(
             f"copy raw.{dataset.table} (submission_id, row_number, {', '.join(columns)}, extra) "
             "from stdin"
         )
+        pick = operator.itemgetter(*columns)
         with conn.cursor().copy(copy_sql) as copy:
-            for row_number, cells, extra, original in _mapped_rows(table):
+            write_row = copy.write_row
+            for row_number, cells, extra, raw_cells in _mapped_rows(table):
                 received += 1
                 values, issues = normalise_row(
                     dataset, cells, province=name.province, period=name.period
@@ -305,17 +378,10 @@ def _load(
                     book.add(issue, row_number)
                 if values is None:
                     quarantined += 1
-                    spool_rows.add(sid, row_number, issues, original)
+                    spool_rows.add(sid, row_number, issues, _original(table.header, raw_cells))
                     continue
                 loaded += 1
-                copy.write_row(
-                    (
-                        sid,
-                        row_number,
-                        *(values[c] for c in columns),
-                        Jsonb(extra) if extra else None,
-                    )
-                )
+                write_row((sid, row_number, *pick(values), Jsonb(extra) if extra else None))
                 if received % PROGRESS_EVERY_ROWS == 0:
                     log.info("%s: %d rows read", path.name, received)
         spool_rows.copy_into(conn)
@@ -361,21 +427,36 @@ def _load(
     )
 
 
-def _mapped_rows(table) -> Iterator[tuple[int, dict[str, Any], dict[str, Any], dict[str, Any]]]:
-    """(row_number, canonical cells, extra cells, original row) for each data row."""
+def _mapped_rows(table) -> Iterator[tuple[int, dict[str, Any], dict[str, Any], list[Any]]]:
+    """(row_number, canonical cells, extra cells, the row's cells as read) for each data row.
+
+    The original row (header -> cell, kept for quarantined rows) is built by the caller
+    only when needed: `_original(table.header, cells)`.
+    """
     header = table.header
     columns = table.columns
+    names = tuple(name for name in columns if name is not None)
+    positions = tuple(i for i, name in enumerate(columns) if name is not None)
+    width = len(columns)
+    extra_positions = tuple(i for i, name in enumerate(columns) if name is None)
+    pick = operator.itemgetter(*positions) if len(positions) > 1 else None
     for row_number, cells in table.rows():
-        canonical: dict[str, Any] = {}
+        if pick is not None and len(cells) >= width:
+            canonical = dict(zip(names, pick(cells), strict=True))
+        else:
+            canonical = {
+                name: cells[i] for name, i in zip(names, positions, strict=True) if i < len(cells)
+            }
         extra: dict[str, Any] = {}
-        for i, cell in enumerate(cells):
-            name = columns[i] if i < len(columns) else None
-            if name is not None:
-                canonical[name] = cell
-            elif cell not in (None, ""):
-                key = header[i] if i < len(header) and header[i] else f"kolom_{i + 1}"
-                extra[key] = _json_cell(cell)
-        yield row_number, canonical, extra, _original(header, cells)
+        if extra_positions or len(cells) > width:
+            for i in (*extra_positions, *range(width, len(cells))):
+                if i >= len(cells):
+                    break
+                cell = cells[i]
+                if cell not in (None, ""):
+                    key = header[i] if i < len(header) and header[i] else f"kolom_{i + 1}"
+                    extra[key] = _json_cell(cell)
+        yield row_number, canonical, extra, cells
 
 
 def _json_cell(cell: Any) -> Any:
