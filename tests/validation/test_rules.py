@@ -72,8 +72,6 @@ CASES = [
     Case("gx.koperasi.volume_usaha.non_negative", K, rows=rows(K, volume_usaha=-5)),
     Case("gx.koperasi.nik_koperasi.unique_per_submission", K, rows=dup(K, "nik_koperasi")),
     Case("gx.koperasi.kabupaten_kota.format", K, rows=rows(K, kabupaten_kota="Konawe")),
-    Case("gx.koperasi.tanggal_rat.window", K, rows=rows(K, tanggal_rat=date(2024, 6, 1))),
-    Case("gx.koperasi.tanggal_rat.inactive", K, rows=rows(K, status_aktif=False)),
     Case("gx.koperasi.row_count.drop_vs_previous", K, rows=rows(K), previous_rows=7),
     # umkm
     Case("gx.umkm.nib.shape", U, rows=rows(U, nib="123")),
@@ -90,11 +88,6 @@ CASES = [
         rows=rows(U, omzet_tahunan=50_000_000_001, skala_usaha="menengah"),
     ),
     Case("gx.umkm.modal_usaha.above_umkm_limit", U, rows=rows(U, modal_usaha=10_000_000_001)),
-    Case(
-        "gx.umkm.skala_usaha.contradicts_omzet",
-        U,
-        rows=rows(U, skala_usaha="mikro", omzet_tahunan=2_000_000_001),
-    ),
     Case(
         "gx.umkm.tanggal_sertifikat_halal.required",
         U,
