@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
+from dataclasses import replace
 
 from ingest import dbt_runner, submissions, warehouse
-from ingest.config import settings
+from ingest.config import Settings, settings
 
 log = logging.getLogger(__name__)
 
@@ -46,10 +47,29 @@ def mart_row_counts(conn) -> dict[str, int]:
     return {t: conn.execute(f'select count(*) from marts."{t}"').fetchone()[0] for (t,) in tables}
 
 
+BPS_CONNECTION_ID = "bps_api"
+
+
+def bps_settings() -> Settings:
+    """BPS_API_KEY / BPS_API_URL from the environment; without a key, from the Airflow
+    connection `bps_api` (password = the key, host = the base URL) when one is defined."""
+    s = settings()
+    if s.bps_api_key:
+        return s
+    from airflow.sdk import BaseHook
+    from airflow.sdk.exceptions import AirflowNotFoundException
+
+    try:
+        conn = BaseHook.get_connection(BPS_CONNECTION_ID)
+    except AirflowNotFoundException:
+        return s
+    return replace(s, bps_api_key=conn.password or None, bps_api_url=conn.host or s.bps_api_url)
+
+
 def ingest_bps_statistics() -> dict:
     from ingest.bps.pipeline import ingest_bps
 
-    return ingest_bps(warehouse.url()).to_dict()
+    return ingest_bps(warehouse.url(), settings=bps_settings()).to_dict()
 
 
 def validate_bps() -> dict:
