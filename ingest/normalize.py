@@ -36,9 +36,11 @@ from ingest.datasets import (
 from ingest.periods import Period
 from ingest.provinces import Province
 from ingest.values import (
+    FAST_NUMBER,
     CellError,
     _show,
     clean_text,
+    fast_number_value,
     normalise_regency,
     parse_choice,
     parse_date,
@@ -132,6 +134,66 @@ def _number(cell: Any, signed: bool, limit: Decimal) -> Decimal | None:
     return value
 
 
+# Fast paths: the hot loader path calls these millions of times. Each handles the cell
+# shape a clean file has (the same shapes the value parsers' own fast paths take, with the
+# same result) without the keyword-argument call, and hands anything else to the general
+# parser above; tests/parsing is the contract for both.
+
+
+def _integer_parser(limit: int) -> Callable[[Any], Any]:
+    def parse(cell: Any) -> int | None:
+        if type(cell) is str and cell.isdigit() and cell.isascii() and len(cell) <= 20:
+            value = int(cell)
+            if value > limit:
+                raise _too_large(cell, limit)
+            return value
+        return _integer(cell, limit)
+
+    return parse
+
+
+def _number_parser(signed: bool, limit: Decimal) -> Callable[[Any], Any]:
+    fast = FAST_NUMBER.fullmatch
+
+    def parse(cell: Any) -> Decimal | None:
+        if type(cell) is str:
+            if cell.isdigit() and cell.isascii():
+                value = Decimal(cell)
+            else:
+                m = fast(cell)
+                if m is None:
+                    return _number(cell, signed, limit)
+                value = fast_number_value(m)
+            if value >= limit:
+                raise _too_large(cell, limit)
+            return value
+        return _number(cell, signed, limit)
+
+    return parse
+
+
+def _identifier_parser(col: Column) -> Callable[[Any], Any]:
+    digits, digits_only, name = col.digits, col.digits_only, col.name
+    general = partial(parse_identifier, digits=digits, digits_only=digits_only, name=name)
+    if digits is not None:
+
+        def parse(cell: Any) -> str | None:
+            if type(cell) is str and len(cell) == digits and cell.isdigit() and cell.isascii():
+                return cell
+            return general(cell)
+
+        return parse
+    if digits_only:
+
+        def parse_digits(cell: Any) -> str | None:
+            if type(cell) is str and cell.isdigit() and cell.isascii():
+                return cell
+            return general(cell)
+
+        return parse_digits
+    return general
+
+
 def _status(cell: Any) -> bool | None:
     label = parse_choice(cell, STATUS_CHOICES)
     return None if label is None else label == STATUS_TRUE
@@ -195,17 +257,15 @@ def _base_parser(col: Column) -> Callable[[Any], Any]:
     if kind == "text":
         return clean_text
     if kind == "identifier":
-        return partial(
-            parse_identifier, digits=col.digits, digits_only=col.digits_only, name=col.name
-        )
+        return _identifier_parser(col)
     if kind == "integer":
-        return partial(_integer, limit=col.max_value or INT64_MAX)
+        return _integer_parser(col.max_value or INT64_MAX)
     if kind == "money":
-        return partial(_number, signed=False, limit=MONEY_LIMIT)
+        return _number_parser(False, MONEY_LIMIT)
     if kind == "money_signed":
-        return partial(_number, signed=True, limit=MONEY_LIMIT)
+        return _number_parser(True, MONEY_LIMIT)
     if kind == "decimal":
-        return partial(_number, signed=False, limit=DECIMAL_LIMIT)
+        return _number_parser(False, DECIMAL_LIMIT)
     if kind == "percent":
         return parse_percent
     if kind == "date":
@@ -448,8 +508,9 @@ def normalise_row(
     out = plan.template.copy()
     issues: list[Issue] = []
     failed: set[str] | frozenset[str] = _NONE_FAILED
+    get = cells.get
     for name, parse, required in plan.stored:
-        raw = cells.get(name)
+        raw = get(name)
         if raw is not None and raw != "":
             try:
                 value = parse(raw)

@@ -132,7 +132,7 @@ _GROUP_SPACE = re.compile(r"\d{1,3}(?: \d{3})+(?:[.,]\d+)?")
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d+")
 _DIGITS_SEPS = re.compile(r"[\d.,]+")
 # The common Indonesian shapes, read exactly as the general rules would read them.
-_FAST_NUMBER = re.compile(r"(?:[Rr][Pp]\.? ?)?([1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
+FAST_NUMBER = re.compile(r"(?:[Rr][Pp]\.? ?)?([1-9]\d{0,2}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?")
 _DASHES = {"-", "\u2013", "\u2014", "\u2212"}
 _MINUS = ("-", "\u2212", "\u2013")
 
@@ -224,6 +224,14 @@ def _text_number(cell: str, signed: bool) -> Decimal | None:
     return value
 
 
+def fast_number_value(m: re.Match) -> Decimal:
+    """The value of a cell matched by FAST_NUMBER (`[Rp] 1.234.567[,89]`, `1234567`)."""
+    whole, frac = m.groups()
+    if "." in whole:
+        whole = whole.replace(".", "")
+    return Decimal(whole + "." + frac if frac else whole)
+
+
 def parse_decimal(cell: Any, *, signed: bool = False) -> Decimal | None:
     """A number: `1.234.567`, `1.234.567,89`, `Rp 1.234.567`, `Rp. 1.234.567,-`,
     `1234567.89`, `1234567,89`, `1,234,567.89`; `-` alone = 0; empty = None.
@@ -235,12 +243,9 @@ def parse_decimal(cell: Any, *, signed: bool = False) -> Decimal | None:
     if cell is None:
         return None
     if type(cell) is str:
-        m = _FAST_NUMBER.fullmatch(cell)  # fast path: [Rp] 1.234.567[,89] / 1234567
+        m = FAST_NUMBER.fullmatch(cell)  # fast path: [Rp] 1.234.567[,89] / 1234567
         if m is not None:
-            whole, frac = m.groups()
-            if "." in whole:
-                whole = whole.replace(".", "")
-            return Decimal(whole + "." + frac if frac else whole)
+            return fast_number_value(m)
         return _text_number(cell, signed)
     if isinstance(cell, str):
         return _text_number(cell, signed)
