@@ -440,15 +440,17 @@ def _mapped_rows(table) -> Iterator[tuple[int, dict[str, Any], dict[str, Any], l
     width = len(columns)
     extra_positions = tuple(i for i, name in enumerate(columns) if name is None)
     pick = operator.itemgetter(*positions) if len(positions) > 1 else None
+    no_extra: dict[str, Any] = {}  # shared, never written to
     for row_number, cells in table.rows():
         if pick is not None and len(cells) >= width:
-            canonical = dict(zip(names, pick(cells), strict=True))
+            canonical = dict(zip(names, pick(cells)))  # noqa: B905 - same length by design
         else:
             canonical = {
                 name: cells[i] for name, i in zip(names, positions, strict=True) if i < len(cells)
             }
-        extra: dict[str, Any] = {}
+        extra = no_extra
         if extra_positions or len(cells) > width:
+            extra = {}
             for i in (*extra_positions, *range(width, len(cells))):
                 if i >= len(cells):
                     break
