@@ -46,6 +46,9 @@ extract: $(STAMP) ## quarterly extract of the marts: make extract QUARTER=2025Q1
 docs: $(STAMP) ## build dbt docs and GX Data Docs (prints the index.html paths)
 	$(BIN)/python -m ingest.cli docs
 
+bench: $(STAMP) ## benchmark load/gate/dbt/refresh: make bench SIZE=1m|5m|21.4m (bench/results/)
+	$(BIN)/python -m ingest.bench --rows $(or $(SIZE),1m)
+
 psql: $(STAMP) ## open psql on the warehouse
 	psql "$$($(BIN)/python -m ingest.cli warehouse url)"
 
