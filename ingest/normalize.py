@@ -129,7 +129,7 @@ def _integer(cell: Any, limit: int) -> int | None:
 
 def _number(cell: Any, signed: bool, limit: Decimal) -> Decimal | None:
     value = parse_decimal(cell, signed=signed)
-    if value is not None and abs(value) >= limit:
+    if value is not None and not -limit < value < limit:  # abs() could overflow the context
         raise _too_large(cell, limit)
     return value
 

@@ -278,8 +278,52 @@ def _sniff_encoding(path: Path, head: bytes) -> str:
     try:
         codecs.getincrementaldecoder("utf-8")("strict").decode(head, final=False)
     except UnicodeDecodeError:
-        return "cp1252"
+        # Not valid UTF-8. Windows-1252 text almost never holds a valid UTF-8 multi-byte
+        # sequence; a UTF-8 file with a few cells pasted from a Windows-1252 one does. Read
+        # that as UTF-8: the fallback handler decodes the stray bytes as Windows-1252, so
+        # neither part turns into mojibake (`SÃ©`).
+        return "utf-8" if _UTF8_MULTIBYTE.search(head) else "cp1252"
     return "utf-8"
+
+
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+
+
+class _NulGuard(io.RawIOBase):
+    """A binary stream that refuses NUL bytes: the sniffed sample checks only the first
+    64 KB, and PostgreSQL cannot store a NUL in text, so a NUL deep in a CSV would abort
+    the file's COPY with a database error. Checking each chunk costs next to nothing."""
+
+    def __init__(self, raw: io.BufferedIOBase, path: Path):
+        self._raw = raw
+        self._path = path
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        return self._raw.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self._raw.tell()
+
+    def readinto(self, buffer) -> int:
+        start = self._raw.tell()
+        n = self._raw.readinto(buffer)
+        if n:
+            at = bytes(memoryview(buffer)[:n]).find(b"\x00")
+            if at >= 0:
+                raise _reject_unreadable(
+                    self._path,
+                    "berkas tidak dapat dibaca sebagai teks CSV (isi biner/rusak: karakter NUL)",
+                    f"NUL byte at offset {start + at}",
+                )
+        return n
 
 
 _SEP_LINE = re.compile(r'"?sep=(.)"?[,;]*', re.IGNORECASE)
@@ -319,7 +363,12 @@ def _open_csv(path: Path, dataset: Dataset) -> Iterator[Table]:
             raise FileRejected("file.empty", "berkas kosong (0 byte)", f"{path.name}: 0 bytes")
         encoding = _sniff_encoding(path, sample)
         raw.seek(0)
-        text = io.TextIOWrapper(raw, encoding=encoding, errors="kumkm_cp1252_fallback", newline="")
+        text = io.TextIOWrapper(
+            io.BufferedReader(_NulGuard(raw, path), 1 << 16),
+            encoding=encoding,
+            errors="kumkm_cp1252_fallback",
+            newline="",
+        )
         try:
             first_line = text.readline(4096).strip()
         except UnicodeError as exc:  # pragma: no cover - the fallback handler decodes all

@@ -24,7 +24,7 @@ import tempfile
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 SAMPLE_ROWS_PER_REASON = 20  # row numbers kept per reason in the submission log
 PROGRESS_EVERY_ROWS = 500_000
 MAX_LOAD_WORKERS = 8  # default cap: each worker holds a connection and a CPU
+LOCK_PREFIX = "kumkm.submission:"  # advisory lock per file content (SHA-256)
+WIT = timezone(timedelta(hours=9), "WIT")
 
 
 @dataclass
@@ -204,16 +206,37 @@ def _log_result(result: FileResult, n: int, total: int) -> None:
 
 
 def ingest_file(conn: psycopg.Connection, path: Path, dropzone: Path) -> FileResult:
-    rel = path.relative_to(dropzone).as_posix()
-    stat = path.stat()
-    sha = sha256_of(path)
-    seen = conn.execute(
-        "select submission_id, outcome from raw.submissions where file_path = %s and sha256 = %s",
-        (rel, sha),
-    ).fetchone()
-    if seen:
-        return FileResult(rel, "skipped", submission_id=seen[0])
+    """Process one dropzone file: skip, reject, record as duplicate, or load it.
 
+    Safe with several loaders on the same dropzone (overlapping runs, worker processes):
+    the decision and the load happen under a transaction-level advisory lock on the
+    file's SHA-256, and the "already seen" / "duplicate" checks are repeated under it, so
+    a file is recorded once and its rows are loaded once, whoever gets there first.
+
+    An unexpected error while processing one file (a parser bug) is recorded as a
+    rejection with rule `file.internal_error` and logged with its traceback; the run goes
+    on with the other files. Only losing the warehouse connection stops the run (nothing
+    could be recorded; the file is processed again by the next run).
+    """
+    try:
+        return _ingest_file(conn, path, dropzone)
+    except (psycopg.OperationalError, psycopg.InterfaceError):
+        raise
+    except Exception as exc:
+        log.exception("%s: unexpected error while processing the file", path)
+        return _record_internal_error(conn, path, dropzone, exc)
+
+
+def _ingest_file(conn: psycopg.Connection, path: Path, dropzone: Path) -> FileResult:
+    rel = path.relative_to(dropzone).as_posix()
+    real = _inside(path, dropzone)
+    if real is None:
+        return _refuse_outside(conn, path, rel)
+    stat = real.stat()
+    sha = sha256_of(real)
+    seen = _seen(conn, rel, sha)
+    if seen:  # the common case on a re-run: no lock, no transaction
+        return FileResult(rel, "skipped", submission_id=seen)
     file_row = {
         "file_name": path.name,
         "file_path": rel,
@@ -221,11 +244,38 @@ def ingest_file(conn: psycopg.Connection, path: Path, dropzone: Path) -> FileRes
         "file_size": stat.st_size,
         "file_mtime": datetime.fromtimestamp(stat.st_mtime, UTC),
     }
+    with conn.transaction():
+        _lock(conn, sha)
+        seen = _seen(conn, rel, sha)  # again, under the lock: another loader may have won
+        if seen:
+            return FileResult(rel, "skipped", submission_id=seen)
+        return _ingest_locked(conn, real, file_row)
+
+
+def _lock(conn: psycopg.Connection, sha: str) -> None:
+    """Serialise, until the end of the current transaction, every loader working on a file
+    with this content (same path, or a byte-identical copy under another name)."""
+    conn.execute("select pg_advisory_xact_lock(hashtextextended(%s, 0))", (LOCK_PREFIX + sha,))
+
+
+def _seen(conn: psycopg.Connection, rel: str, sha: str) -> int | None:
+    row = conn.execute(
+        "select submission_id from raw.submissions where file_path = %s and sha256 = %s",
+        (rel, sha),
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _ingest_locked(conn: psycopg.Connection, path: Path, file_row: dict[str, Any]) -> FileResult:
+    sha = file_row["sha256"]
     try:
-        name = parse_file_name(path.name)
+        name = parse_file_name(file_row["file_name"])
     except FileNameError as exc:
         reason = Reason(exc.rule, "critical", exc.reason, exc.detail)
         return _record_final(conn, file_row, None, "rejected", [reason])
+    future = _period_in_future(name)
+    if future is not None:
+        return _record_final(conn, file_row, name, "rejected", [future])
 
     original = conn.execute(
         """select submission_id, file_path from raw.submissions
@@ -250,6 +300,113 @@ def ingest_file(conn: psycopg.Connection, path: Path, dropzone: Path) -> FileRes
         return _record_final(conn, file_row, name, "rejected", [exc.reason])
     except FileRejected as exc:
         reason = Reason(exc.rule, "critical", exc.reason, exc.detail)
+        return _record_final(conn, file_row, name, "rejected", [reason])
+
+
+def _today() -> date:
+    """Today somewhere in Indonesia: the date in its easternmost zone (WIT, UTC+9)."""
+    return datetime.now(WIT).date()
+
+
+def _period_in_future(name: SubmissionName) -> Reason | None:
+    """A period that has not started yet cannot have data (a typo in the file name: 2052
+    for 2025). The running period is accepted: a register as of today is plausible."""
+    period, today = name.period, _today()
+    if period.start <= today:
+        return None
+    return Reason(
+        "file.period_in_future",
+        "critical",
+        f"periode {period.label} belum dimulai (mulai {period.start:%d/%m/%Y}); periksa "
+        "periode pada nama berkas",
+        f"period {period.label} starts {period.start.isoformat()}, after today "
+        f"({today.isoformat()}, UTC+9)",
+    )
+
+
+def _inside(path: Path, dropzone: Path) -> Path | None:
+    """The real path of a dropzone file, or None when it is a link leading outside the
+    dropzone (never followed there: its target is not read, not even hashed)."""
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):  # vanished, or a symlink loop
+        return None
+    return real if real.is_relative_to(dropzone.resolve()) else None
+
+
+def _refuse_outside(conn: psycopg.Connection, path: Path, rel: str) -> FileResult:
+    """Record a link that leads outside the dropzone as rejected. Its `sha256` is that of
+    the link's target path (the content is never read), so re-runs skip it and a changed
+    link is seen again."""
+    try:
+        target = os.readlink(path)
+    except OSError:
+        target = ""
+    sha = hashlib.sha256(b"symlink:" + os.fsencode(target)).hexdigest()
+    stat = path.lstat()
+    file_row = {
+        "file_name": path.name,
+        "file_path": rel,
+        "sha256": sha,
+        "file_size": 0,
+        "file_mtime": datetime.fromtimestamp(stat.st_mtime, UTC),
+    }
+    try:
+        name: SubmissionName | None = parse_file_name(path.name)
+    except FileNameError:
+        name = None
+    reason = Reason(
+        "file.outside_dropzone",
+        "critical",
+        "berkas ini adalah tautan (symlink) ke berkas di luar folder dropzone dan tidak "
+        "dibaca; salin berkasnya ke dropzone",
+        "symbolic link leading outside the dropzone: not followed, target not read",
+    )
+    return _record_once(conn, file_row, name, reason)
+
+
+def _record_internal_error(
+    conn: psycopg.Connection, path: Path, dropzone: Path, exc: Exception
+) -> FileResult:
+    rel = path.relative_to(dropzone).as_posix()
+    try:
+        real = _inside(path, dropzone)
+        sha = sha256_of(real) if real else hashlib.sha256(b"unreadable").hexdigest()
+        stat = (real or path).lstat()
+        size, mtime = stat.st_size, stat.st_mtime
+    except OSError:
+        sha, size, mtime = hashlib.sha256(b"unreadable").hexdigest(), 0, 0.0
+    file_row = {
+        "file_name": path.name,
+        "file_path": rel,
+        "sha256": sha,
+        "file_size": size,
+        "file_mtime": datetime.fromtimestamp(mtime, UTC),
+    }
+    try:
+        name: SubmissionName | None = parse_file_name(path.name)
+    except FileNameError:
+        name = None
+    reason = Reason(
+        "file.internal_error",
+        "critical",
+        "berkas tidak dapat diproses karena kesalahan sistem gudang data; tim data telah "
+        "dicatat dan akan menindaklanjuti",
+        f"unexpected {type(exc).__name__} while processing the file: {str(exc)[:300]} "
+        "(traceback in the task log; delete this submission row to process the file again)",
+    )
+    return _record_once(conn, file_row, name, reason)
+
+
+def _record_once(
+    conn: psycopg.Connection, file_row: dict[str, Any], name: SubmissionName | None, reason: Reason
+) -> FileResult:
+    """Record a rejection unless this (path, sha256) is already recorded (under the lock)."""
+    with conn.transaction():
+        _lock(conn, file_row["sha256"])
+        seen = _seen(conn, file_row["file_path"], file_row["sha256"])
+        if seen:
+            return FileResult(file_row["file_path"], "skipped", submission_id=seen)
         return _record_final(conn, file_row, name, "rejected", [reason])
 
 

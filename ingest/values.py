@@ -146,6 +146,20 @@ def _not_a_number(cell: Any, why: str = "") -> CellError:
     )
 
 
+# No figure in this warehouse reaches 10^40; a text number beyond this many digits (a 1 MB
+# cell of digits, `1E+999999999`) is refused before any arithmetic on it: int() of it would
+# run for minutes and abs() overflows the decimal context.
+MAX_MAGNITUDE = 40
+
+
+def _out_of_range(cell: Any) -> CellError:
+    return CellError(
+        "value.out_of_range",
+        f"'{_show(cell)}' terlalu besar untuk kolom ini",
+        f"number too large: {_show(cell)!r}",
+    )
+
+
 def _negative(cell: Any) -> CellError:
     return CellError(
         "value.negative",
@@ -217,6 +231,8 @@ def _text_number(cell: str, signed: bool) -> Decimal | None:
     if not text:
         raise _not_a_number(cell)
     value = _unsigned_text_number(text, cell)
+    if value.adjusted() > MAX_MAGNITUDE:
+        raise _out_of_range(cell)
     if negative and value:
         if not signed:
             raise _negative(cell)
@@ -284,6 +300,8 @@ def parse_int(cell: Any, *, signed: bool = False) -> int | None:
     value = parse_decimal(cell, signed=signed)
     if value is None:
         return None
+    if value.adjusted() > MAX_MAGNITUDE:  # int() of a million digits takes minutes
+        raise _out_of_range(cell)
     if value != value.to_integral_value():
         raise CellError(
             "value.not_whole",

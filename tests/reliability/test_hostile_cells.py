@@ -5,6 +5,7 @@ whole loader run, not just the row)."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 from decimal import Decimal
 
 import pytest
@@ -56,21 +57,53 @@ HOSTILE = [
     "-",
     "−5",
     "x" * 1_000_000,  # a 1 MB cell
+    "9" * 1_000_000,  # a 1 MB number: int() of it would take minutes
+    "Rp " + "9" * 1_000_000,
+    "1E+999999999",  # an exponent beyond the decimal context
+    "-1E+999999999",
+    "1" + "0" * 999_999 + ",5",
 ]
+
+
+def _try(ds, col, value, crashes, slow) -> None:
+    province, period = provinces.resolve("74"), parse_period("2024")
+    started = time.perf_counter()
+    try:
+        normalise_row(ds, {col.name: value}, province=province, period=period)
+    except Exception as exc:  # noqa: BLE001 - that is what the test looks for
+        crashes.append(f"{col.name} <- {repr(value)[:40]}: {type(exc).__name__}: {exc}")
+    if time.perf_counter() - started > 1.0:  # one cell must not stall the loader
+        slow.append(f"{col.name} <- {repr(value)[:40]}")
 
 
 @pytest.mark.parametrize("dataset", sorted(DATASETS))
 def test_no_cell_value_crashes_the_normaliser(dataset):
     ds = DATASETS[dataset]
-    province, period = provinces.resolve("74"), parse_period("2024")
-    crashes = []
+    crashes: list[str] = []
+    slow: list[str] = []
     for col in ds.columns:
         for value in HOSTILE:
-            try:
-                normalise_row(ds, {col.name: value}, province=province, period=period)
-            except Exception as exc:  # noqa: BLE001 - that is what the test looks for
-                crashes.append(f"{col.name} <- {repr(value)[:40]}: {type(exc).__name__}: {exc}")
+            if len(str(value)) < 100_000:
+                _try(ds, col, value, crashes, slow)
     assert not crashes, "\n".join(crashes[:20])
+    assert not slow, slow
+
+
+def test_megabyte_cells_in_every_column_kind_are_handled_quickly():
+    """The 1 MB values, once per column kind (each costs a few hundred ms of string work)."""
+    crashes: list[str] = []
+    slow: list[str] = []
+    done = set()
+    for ds in DATASETS.values():
+        for col in ds.columns:
+            if col.kind in done:
+                continue
+            done.add(col.kind)
+            for value in HOSTILE:
+                if len(str(value)) >= 100_000:
+                    _try(ds, col, value, crashes, slow)
+    assert not crashes, "\n".join(crashes[:20])
+    assert not slow, slow
 
 
 @pytest.mark.parametrize(
@@ -79,6 +112,8 @@ def test_no_cell_value_crashes_the_normaliser(dataset):
         ("()", "value.not_a_number"),
         ("Rp ()", "value.not_a_number"),
         ("9" * 5000, "value.out_of_range"),
+        ("9" * 1_000_000, "value.out_of_range"),
+        ("1E+999999999", "value.out_of_range"),
     ],
 )
 def test_degenerate_numbers_are_quarantined_with_a_reason(cell, rule):
