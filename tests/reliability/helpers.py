@@ -42,6 +42,7 @@ def loader_process(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,  # its own process group: a test can kill it with its workers
     )
 
 
