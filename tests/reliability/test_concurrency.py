@@ -12,7 +12,7 @@ from ingest import warehouse
 from .files import koperasi_csv, write
 from .helpers import finish, loader_process
 
-ROWS = 6_000
+ROWS = 4_000
 
 
 def test_two_loaders_racing_on_the_same_dropzone(make_database, tmp_path):

