@@ -18,7 +18,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -102,8 +101,40 @@ def _small_dropzone(dropzone: Path, manifest, target: Path) -> None:
             shutil.copy2(src, dst)
 
 
+# `dbt build` without its data tests: seeds, models and snapshots, i.e. every mart's
+# content (the tests read, they do not change it; tests/test_end_to_end.py runs them).
+DBT_ARGS = ("build", "--exclude", "resource_type:test")
+
+
 def _dbt_build(url: str, target: Path) -> None:
-    dbt_runner.run_dbt(url, "build", target_path=target)
+    dbt_runner.run_dbt(url, *DBT_ARGS, target_path=target)
+
+
+# The run that never crashed, in a process of its own running alongside the crashed one.
+# One loader worker in both: submission ids in arrival order in both databases, so the
+# marts' source_submission_id columns compare too.
+REFERENCE = """
+import sys
+from pathlib import Path
+from ingest import dbt_runner
+from ingest.submissions import ingest_dropzone
+from ingest.validation import validate_pending
+url, dropzone, target = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
+ingest_dropzone(url, dropzone, workers=1)
+validate_pending(url)
+dbt_runner.run_dbt(url, "build", "--exclude", "resource_type:test", target_path=target)
+"""
+
+
+def _process(script: str, *args: str, env: dict | None = None) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=PROJECT_ROOT,
+        env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def test_crash_between_ingest_and_dbt_recovers_with_identical_marts(
@@ -112,48 +143,29 @@ def test_crash_between_ingest_and_dbt_recovers_with_identical_marts(
     dropzone = tmp_path / "dropzone"
     _small_dropzone(*sample, dropzone)
     with make_database() as reference, make_database() as crashed:
-        # the run that never crashed (one loader worker: submission ids in arrival order in
-        # both databases, so the marts' source_submission_id columns compare too)
-        ingest_dropzone(reference, dropzone, workers=1)
-        validate_pending(reference)
-        errors: list[BaseException] = []
-
-        def build_reference():
-            try:
-                _dbt_build(reference, tmp_path / "target_reference")
-            except BaseException as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-
-        builder = threading.Thread(target=build_reference)
-        builder.start()  # dbt is a process of its own: overlap it with the crash below
+        ref = _process(REFERENCE, reference, str(dropzone), str(tmp_path / "target_reference"))
         try:
-            env = {
-                **os.environ,
-                "WAREHOUSE_URL": crashed,
-                "DROPZONE": str(dropzone),
-                "KUMKM_LOAD_WORKERS": "1",
-                "PYTHONPATH": str(PROJECT_ROOT),
-            }
-            proc = subprocess.run(
-                [sys.executable, "-c", CRASH],
-                cwd=PROJECT_ROOT,
-                env=env,
-                capture_output=True,
-                text=True,
-                timeout=120,
+            crash = _process(
+                CRASH,
+                env={
+                    "WAREHOUSE_URL": crashed,
+                    "DROPZONE": str(dropzone),
+                    "KUMKM_LOAD_WORKERS": "1",
+                },
             )
-            assert proc.returncode == -signal.SIGKILL, proc.stderr[-2000:]
-            loaded = json.loads(proc.stdout.strip().splitlines()[-1])
+            out, err = crash.communicate(timeout=120)
+            assert crash.returncode == -signal.SIGKILL, err[-2000:]
+            loaded = json.loads(out.strip().splitlines()[-1])
             assert loaded["outcomes"].get("loaded", 0) > 0
             with warehouse.connect(crashed) as conn:
-                waiting = conn.execute(
-                    "select outcome, count(*) from raw.submissions group by 1"
-                ).fetchall()
+                waiting = dict(
+                    conn.execute("select outcome, count(*) from raw.submissions group by 1")
+                )
                 marts = conn.execute(
                     "select count(*) from information_schema.tables where table_schema = 'marts'"
                 ).fetchone()[0]
-            assert dict(waiting).get("loaded", 0) == loaded["outcomes"]["loaded"]
-            assert not {"accepted", "accepted_with_warnings"} & dict(waiting).keys()
+            assert waiting.get("loaded", 0) == loaded["outcomes"]["loaded"]
+            assert not {"accepted", "accepted_with_warnings"} & waiting.keys()
             assert marts == 0
 
             # the next run: the loader finds nothing new, the gate picks the `loaded` up
@@ -161,12 +173,13 @@ def test_crash_between_ingest_and_dbt_recovers_with_identical_marts(
             report = validate_pending(crashed)
             assert len(report.submissions) == loaded["outcomes"]["loaded"]
             _dbt_build(crashed, tmp_path / "target_crashed")
+            _, ref_err = ref.communicate(timeout=300)
+            assert ref.returncode == 0, ref_err[-3000:]
         finally:
-            builder.join()
-        assert not errors, errors
-        with warehouse.connect(reference) as ref, warehouse.connect(crashed) as rec:
-            expected, got = mart_checksums(ref), mart_checksums(rec)
-            assert raw_snapshot(rec) == raw_snapshot(ref)
+            ref.kill()
+        with warehouse.connect(reference) as ref_conn, warehouse.connect(crashed) as rec:
+            expected, got = mart_checksums(ref_conn), mart_checksums(rec)
+            assert raw_snapshot(rec) == raw_snapshot(ref_conn)
             pending = rec.execute(
                 "select count(*) from raw.submissions where outcome = 'loaded'"
             ).fetchone()[0]
