@@ -14,6 +14,7 @@ outcome `loaded` until the validation gate decides `accepted` / `accepted_with_w
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
@@ -44,6 +45,7 @@ PROGRESS_EVERY_ROWS = 500_000
 MAX_LOAD_WORKERS = 8  # default cap: each worker holds a connection and a CPU
 LOCK_PREFIX = "kumkm.submission:"  # advisory lock per file content (SHA-256)
 WIT = timezone(timedelta(hours=9), "WIT")
+_OUT_OF_SPACE = {errno.ENOSPC, errno.EDQUOT}
 
 
 @dataclass
@@ -215,13 +217,19 @@ def ingest_file(conn: psycopg.Connection, path: Path, dropzone: Path) -> FileRes
 
     An unexpected error while processing one file (a parser bug) is recorded as a
     rejection with rule `file.internal_error` and logged with its traceback; the run goes
-    on with the other files. Only losing the warehouse connection stops the run (nothing
-    could be recorded; the file is processed again by the next run).
+    on with the other files. Only losing the warehouse connection or running out of local
+    disk space (the quarantine spool) stops the run: nothing is recorded for the file, whose
+    transaction rolled back, and the next run processes it again.
     """
     try:
         return _ingest_file(conn, path, dropzone)
     except (psycopg.OperationalError, psycopg.InterfaceError):
         raise
+    except OSError as exc:
+        if exc.errno in _OUT_OF_SPACE:  # the machine's fault, not the file's: retry later
+            raise
+        log.exception("%s: unexpected error while processing the file", path)
+        return _record_internal_error(conn, path, dropzone, exc)
     except Exception as exc:
         log.exception("%s: unexpected error while processing the file", path)
         return _record_internal_error(conn, path, dropzone, exc)

@@ -30,11 +30,16 @@ print(json.dumps([[r.path, r.outcome] for r in results]))
 
 
 def loader_process(
-    url: str, dropzone: Path, *, start_at: float = 0.0, app_name: str = "kumkm-reliability"
+    url: str,
+    dropzone: Path,
+    *,
+    start_at: float = 0.0,
+    app_name: str = "kumkm-reliability",
+    env: dict[str, str] | None = None,
 ) -> subprocess.Popen:
     """Start `ingest_dropzone(url, dropzone)` in a new Python process (real process, own
     connection, application_name `app_name` so a test can find its backend)."""
-    env = {**os.environ, "PGAPPNAME": app_name, "PYTHONPATH": str(PROJECT_ROOT)}
+    env = {**os.environ, "PGAPPNAME": app_name, "PYTHONPATH": str(PROJECT_ROOT), **(env or {})}
     return subprocess.Popen(
         [sys.executable, "-c", LOADER_SCRIPT, url, str(dropzone), str(start_at)],
         cwd=PROJECT_ROOT,
