@@ -21,7 +21,7 @@ import random
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -316,10 +316,12 @@ def _header_injection() -> bytes:
 
 
 def _future_year() -> str:
-    return str(NOW.year + 1)
+    """Next year as the loader sees it (today in UTC+9, the easternmost Indonesian zone)."""
+    return str(datetime.now(timezone(timedelta(hours=9))).year + 1)
 
 
 def _current_quarter() -> str:
+    """The running quarter in UTC (never later than in UTC+9, so it has started there)."""
     return f"{NOW.year}Q{(NOW.month - 1) // 3 + 1}"
 
 
