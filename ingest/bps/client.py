@@ -66,6 +66,10 @@ _URLLIB3_LOGGERS = (
     "urllib3.poolmanager",
 )
 _secrets: set[str] = set()  # keys of every client made in this process, for the log filter
+# Only keys this long are also redacted as literal text process-wide: a short "key" (a test's
+# "k") would otherwise turn every later log line into `/***ey/***/`. URLs are redacted by
+# pattern whatever the key, and each client still redacts its own key literally.
+MIN_LITERAL_SECRET = 8
 
 
 def redact(text: Any, *secrets: str | None) -> str:
@@ -180,7 +184,7 @@ class BpsClient:
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
         self._key = api_key or None
-        if self._key:
+        if self._key and len(self._key) >= MIN_LITERAL_SECRET:
             _secrets.add(self._key)
         install_log_redaction()
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"

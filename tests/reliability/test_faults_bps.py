@@ -30,7 +30,7 @@ from bps.fake_server import FakeBps
 
 from ingest import warehouse
 from ingest.airflow_runner import DagRunFailed, airflow_env, ensure_metadata, run_dag
-from ingest.bps.client import BpsClient
+from ingest.bps.client import BpsClient, redact
 from ingest.bps.errors import BpsIngestFailed
 from ingest.bps.pipeline import ApiSource, ingest_bps
 
@@ -121,6 +121,15 @@ def test_bps_fault_keeps_previous_rows_and_fails_clearly(bps_world, fault, caplo
     )
     assert KEY not in text
     assert "/key/***/" in caplog.text  # the URLs are logged, redacted
+
+
+def test_a_short_key_elsewhere_does_not_garble_the_redaction():
+    """Found when the whole suite ran: a client made with the key "k" (tests/bps) made every
+    later message of the process read `/***ey/***/`."""
+    BpsClient("k", "http://127.0.0.1:1/").close()
+    url = f"http://h/v1/api/list/model/data/key/{KEY}/"
+    assert redact(url) == "http://h/v1/api/list/model/data/key/***/"
+    assert redact(f"boom {KEY} boom", KEY) == "boom *** boom"
 
 
 # ------------------------------------------------------------ through Airflow
