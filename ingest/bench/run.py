@@ -434,6 +434,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
     dbname = f"kumkm_bench_{label.replace('.', '_')}_{os.getpid()}"
     conninfo = _db_url(opts.admin_url, dbname)
     started = datetime.now(UTC)
+    git = _git_state()  # the code this run imports: taken now, others may commit meanwhile
     stages: dict[str, Any] = {}
     say(f"benchmark {label}: {opts.rows:,} umkm rows over 38 provinces, {workers} load workers")
 
@@ -591,7 +592,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
             "postgres": server,
             "note": "shared machine: loadavg before/after each stage is recorded",
         },
-        "git": _git_state(),
+        "git": git,
         "database": {"name": dbname, "size_bytes_at_end": db_size, "dropped": not opts.keep_db},
         "options": {
             "workers": workers,
