@@ -433,7 +433,7 @@ CASES: list[Case] = [
         cx.forge_size(kop_xlsx("13", kop_rows("13", 500)), cx.SHEET, 300),
         "rejected",
         "file.unreadable",
-        None,
+        "rusak",
         no_rows,
     ),
     Case(
@@ -442,7 +442,7 @@ CASES: list[Case] = [
         _entity_sheet(BILLION_LAUGHS, "&lol9;"),
         "rejected",
         "file.unreadable",
-        None,
+        "rusak",
         no_rows,
     ),
     Case(
@@ -451,7 +451,7 @@ CASES: list[Case] = [
         _entity_sheet(XXE, "&xxe;"),
         "rejected",
         "file.unreadable",
-        None,
+        "rusak",
         no_rows,
     ),
     Case(
@@ -491,6 +491,7 @@ CASES: list[Case] = [
         ),
         "rejected",
         "file.unreadable",
+        "rusak",
     ),
     Case(
         "xlsx_error_values_in_money",
@@ -576,7 +577,7 @@ CASES: list[Case] = [
         _field_over_limit(),
         "rejected",
         "file.malformed_csv",
-        None,
+        "tanda kutip",
         no_rows,
     ),
     Case(
@@ -630,6 +631,7 @@ CASES: list[Case] = [
         csv_text([["JUMLAH", "", "", "", "", "", "", "3.000.000", "", ""]]).encode(),
         "rejected",
         "file.empty",
+        "tidak berisi baris data",
     ),
     # --- columns ---
     Case(
@@ -767,7 +769,7 @@ CASES: list[Case] = [
         csv_text(kop_rows("72", jumlah_anggota_pria="9" * 30)).encode(),
         "accepted_with_warnings",
         "value.out_of_range",
-        None,
+        "terlalu besar",
         quarantined("value.out_of_range", 1, 2),
     ),
     Case(
@@ -785,7 +787,7 @@ CASES: list[Case] = [
         _duplicate_nik(),
         "rejected",
         "gx.koperasi.nik_koperasi.unique_per_submission",
-        None,
+        "NIK koperasi yang sama",
         why="decided by the validation gate (critical rule); rows stay in raw for inspection",
     ),
     Case(
@@ -950,6 +952,7 @@ CASES: list[Case] = [
         kop_csv("74"),
         "rejected",
         "file.name_unknown_province",
+        "tidak dikenal",
     ),
     Case(
         "name_xls_extension",
@@ -973,6 +976,7 @@ CASES: list[Case] = [
         kop_csv("17"),
         "rejected",
         "file.name_unknown_dataset",
+        "harus diawali jenis data",
     ),
     Case(
         "hidden_file_is_bookkeeping",
@@ -1025,11 +1029,11 @@ CASES: list[Case] = [
     ),
     Case(
         "resubmission_broken_revision",
-        "koperasi_93_2024_revisi.csv",
+        "koperasi_93_2024_revisi.xlsx",
         kop_xlsx("93")[:2000],
         "rejected",
         "file.unreadable",
-        None,
+        "rusak",
         no_rows,
     ),
 ]
