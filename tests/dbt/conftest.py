@@ -262,3 +262,17 @@ def marts_db(make_database) -> Iterator[tuple[str, dict[str, int]]]:
             ids = load_crafted_rows(conn)
         dbt_runner.build(url)
         yield url, ids
+
+
+@pytest.fixture
+def crafted_db(make_database) -> Iterator[tuple[str, dict[str, int]]]:
+    """(url, submission ids) of a database of its own with the crafted raw rows, no build."""
+    with make_database() as url:
+        with warehouse.connect(url) as conn, conn.transaction():
+            ids = load_crafted_rows(conn)
+        yield url, ids
+
+
+@pytest.fixture
+def raw_writer() -> type[RawWriter]:
+    return RawWriter

@@ -1,5 +1,7 @@
 -- Register counts per province and period, from the umkm submission in force.
--- Starts from the submissions so that an accepted register without rows still counts (zero).
+-- The counts of every accepted umkm submission are kept per submission by the incremental
+-- model int_umkm_register_counts (an accepted register without rows counts zero); this view
+-- picks the row of the submission in force (a few hundred rows, no scan of the register).
 with in_force as (
 
     select * from {{ ref('int_submissions_in_force') }}
@@ -7,44 +9,26 @@ with in_force as (
 
 ),
 
-register as (
+counts as (
 
-    select * from {{ ref('int_umkm_register_in_force') }}
-
-),
-
-counted as (
-
-    select
-        in_force.province_code,
-        in_force.period,
-        in_force.period_type,
-        in_force.period_year,
-        in_force.submission_id,
-        count(register.row_number) as umkm_units,
-        count(register.row_number) filter (where register.business_scale = 'mikro') as umkm_micro,
-        count(register.row_number) filter (where register.business_scale = 'kecil') as umkm_small,
-        count(register.row_number) filter (where register.business_scale = 'menengah') as umkm_medium,
-        count(register.row_number) filter (where register.has_nib) as umkm_with_nib,
-        count(register.row_number) filter (
-            where register.halal_certificate = 'reguler'
-        ) as halal_regular,
-        count(register.row_number) filter (
-            where register.halal_certificate = 'self declare'
-        ) as halal_self_declare,
-        count(register.row_number) filter (where register.is_food_beverage) as food_beverage_units,
-        count(register.row_number) filter (
-            where register.is_food_beverage and register.is_halal_certified
-        ) as food_beverage_halal
-    from in_force
-    left join register on in_force.submission_id = register.submission_id
-    group by
-        in_force.province_code,
-        in_force.period,
-        in_force.period_type,
-        in_force.period_year,
-        in_force.submission_id
+    select * from {{ ref('int_umkm_register_counts') }}
 
 )
 
-select * from counted
+select
+    in_force.province_code,
+    in_force.period,
+    in_force.period_type,
+    in_force.period_year,
+    in_force.submission_id,
+    counts.umkm_units,
+    counts.umkm_micro,
+    counts.umkm_small,
+    counts.umkm_medium,
+    counts.umkm_with_nib,
+    counts.halal_regular,
+    counts.halal_self_declare,
+    counts.food_beverage_units,
+    counts.food_beverage_halal
+from in_force
+left join counts on in_force.submission_id = counts.submission_id
