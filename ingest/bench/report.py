@@ -333,7 +333,6 @@ def _notes(runs: list[dict]) -> list[str]:
     parts = st["incremental"]["parts_s"]
     copies = st["bare_copy"]["variants"]
     best_copy = max(v["rows_per_s"] for k, v in copies.items() if k.startswith("same_table"))
-    estimate = 100 * (parts["load_s"] + parts["validate_s"] + 30) / big["summary"]["end_to_end_s"]
     return [
         "## How to read this",
         "",
@@ -360,37 +359,18 @@ def _notes(runs: list[dict]) -> list[str]:
         "- The machine is shared with other work: the load average before and after each stage "
         "is recorded; stage times move by tens of percent between runs.",
         "",
-        "## Proposal: incremental UMKM aggregation (for the dbt owners; not implemented here)",
+        "## Incremental UMKM aggregation",
         "",
         f"In the {big['size']} run a one-province refresh took "
         f"{_secs(st['incremental']['wall_s'])}: load {parts['load_s']:.0f} s, "
-        f"gate {parts['validate_s']:.0f} s, `dbt build` "
-        f"{parts['transform_s']:.0f} s. The dbt project has no incremental models, and "
-        "`int_umkm_register_summary` is a view, so every build aggregates the whole register "
-        "several times. The slowest nodes of the full build (node time; dbt runs 2 threads): "
+        f"gate {parts['validate_s']:.0f} s, `dbt build` {parts['transform_s']:.0f} s. "
+        "`int_umkm_register_counts` is incremental (`delete+insert` on `submission_id`): a "
+        "build aggregates only the umkm submissions whose outcome, `validated_at`, "
+        "`rows_loaded` or model code changed, reading each through the primary key of "
+        "`raw.umkm`; the marts read the in-force submission's row. The slowest umkm nodes of "
+        "the full build (node time; dbt runs 2 threads): "
         + ", ".join(f"`{_node_name(n['node'])}` {n['seconds']:.0f} s" for n in umkm_nodes)
-        + f", together {umkm_s:.0f} s. Proposal:",
-        "",
-        "1. a per-submission count model (`int_umkm_register_counts`: the counts of "
-        "`int_umkm_register_summary` grouped by `submission_id`, for every umkm submission) "
-        "materialised `incremental` with `unique_key='submission_id'` "
-        "(`delete+insert`), which on an incremental run aggregates only the submissions whose "
-        "`raw.submissions.validated_at` is newer than the newest one already in the table "
-        "(re-validation moves rows between raw and quarantine, so the watermark is the "
-        "verdict's time, not the submission id); `int_umkm_register_summary` then joins it to "
-        "`int_submissions_in_force` (38 rows per period). The mart and the summary's tests "
-        "read a few hundred rows instead of re-aggregating the register;",
-        "2. drop the `unique_combination_of_columns` tests on (`submission_id`, `row_number`) "
-        "of `stg_submissions__umkm` and `int_umkm_register_in_force`: the primary key of "
-        "`raw.umkm` already guarantees it; give the register's not-null tests "
-        "`config(where=...)` limited to the submissions validated since the last build;",
-        "3. keep `dbt build --full-refresh` for contract changes.",
-        "",
-        "A refresh then aggregates the province's own rows once: its load and gate plus "
-        "dbt's fixed cost (start-up, ~200 small nodes: about 20 s in the 1M run here). "
-        f"Estimate, not measured: {parts['load_s']:.0f} + {parts['validate_s']:.0f} + ~30 s, "
-        f"about {estimate:.0f} % "
-        f"of the {big['size']} full run.",
+        + f", together {umkm_s:.0f} s.",
         "",
         "## Where the load time goes",
         "",
