@@ -24,7 +24,7 @@ Decisions worth knowing (all documented at the function):
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
@@ -314,6 +314,18 @@ def parse_int(cell: Any, *, signed: bool = False) -> int | None:
 _PERCENT_BODY = re.compile(r"(\d+)(?:[.,](\d+))?")
 
 
+def _percent_number(cell: Any, parse: Callable[[], Decimal | None]) -> Decimal | None:
+    """The number of a percent cell; a cell that is no number is `value.not_a_percent`."""
+    try:
+        return parse()
+    except CellError as exc:
+        raise CellError(
+            "value.not_a_percent",
+            f"'{_show(cell)}' bukan persentase yang sah (contoh: 60,43%)",
+            f"not a percentage: {cell!r}",
+        ) from exc
+
+
 def parse_percent(cell: Any) -> Decimal | None:
     """A percentage 0..100: `60,43%`, `60,43`, `60.43 %`, 60.43.
 
@@ -334,25 +346,11 @@ def parse_percent(cell: Any) -> Decimal | None:
         if m is not None:
             value = Decimal(f"{m.group(1)}.{m.group(2)}" if m.group(2) else m.group(1))
         else:
-            try:
-                value = _text_number(text, signed=True)
-            except CellError as exc:
-                raise CellError(
-                    "value.not_a_percent",
-                    f"'{_show(cell)}' bukan persentase yang sah (contoh: 60,43%)",
-                    f"not a percentage: {cell!r}",
-                ) from exc
+            value = _percent_number(cell, lambda: _text_number(text, signed=True))
             if value is None:
                 return None
     else:
-        try:
-            value = parse_decimal(cell, signed=True)
-        except CellError as exc:
-            raise CellError(
-                "value.not_a_percent",
-                f"'{_show(cell)}' bukan persentase yang sah (contoh: 60,43%)",
-                f"not a percentage: {cell!r}",
-            ) from exc
+        value = _percent_number(cell, lambda: parse_decimal(cell, signed=True))
         if value is None:
             return None
     if not Decimal(0) <= value <= Decimal(100):
