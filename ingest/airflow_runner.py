@@ -46,7 +46,7 @@ def airflow_env(state_dir: Path, extra: dict[str, str] | None = None) -> dict[st
     }
 
 
-def _airflow() -> str:
+def airflow_bin() -> str:
     return str(Path(sys.executable).with_name("airflow"))
 
 
@@ -57,7 +57,7 @@ def ensure_metadata(env: dict[str, str]) -> None:
         return
     home.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run(
-        [_airflow(), "db", "migrate"], env=env, capture_output=True, text=True, check=False
+        [airflow_bin(), "db", "migrate"], env=env, capture_output=True, text=True, check=False
     )
     if proc.returncode != 0:
         raise DagRunFailed(
@@ -74,7 +74,7 @@ def run_dag(dag_id: str, env: dict[str, str], log_dir: Path, echo=print) -> floa
     state = None
     with log_path.open("w") as log_file:
         proc = subprocess.Popen(
-            [_airflow(), "dags", "test", dag_id],
+            [airflow_bin(), "dags", "test", dag_id],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -66,12 +66,12 @@ def _run(args: argparse.Namespace) -> int:
 
 def _airflow_ui(args: argparse.Namespace) -> int:
     """`airflow standalone` on the same metadata as `make run`."""
-    from ingest.airflow_runner import _airflow, airflow_env, ensure_metadata
+    from ingest.airflow_runner import airflow_bin, airflow_env, ensure_metadata
 
     env = airflow_env(settings().state_dir)
     env.pop("KUMKM_TASK_RETRIES")
     ensure_metadata(env)
-    os.execve(_airflow(), [_airflow(), "standalone"], env)
+    os.execve(airflow_bin(), [airflow_bin(), "standalone"], env)
 
 
 def _docs(args: argparse.Namespace) -> int:
