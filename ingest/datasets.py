@@ -18,6 +18,8 @@ Column kinds:
 
 from __future__ import annotations
 
+import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -58,6 +60,7 @@ class Column:
     digits_only: bool = False  # identifier: digits, any length
     max_value: int | None = None  # integer: largest value the raw column holds
     stored: bool = True  # False for the province-check columns
+    scale: int = 1  # numbers: rupiah per unit of the column (nilai_tambah_umkm: miliar)
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -96,8 +99,73 @@ class Dataset:
         return self._by_name[name]
 
     def canonical(self, header_cell: Any) -> str | None:
-        """The canonical column a header cell names (by name or alias), or None."""
-        return self._by_header.get(normalise_header(header_cell))
+        """The canonical column a header cell names (by name or alias), or None.
+
+        A unit in brackets after the name is accepted when it fits the column
+        (`Aset (Rp)`, `Jumlah Anggota Pria (orang)`, `Nilai Tambah (Rp miliar)`); a unit
+        that does not (`Aset (Rp juta)`, `Aset (USD)`) leaves the cell unmatched, and
+        :func:`unrecognised_columns` names it.
+        """
+        name = self._by_header.get(normalise_header(header_cell))
+        if name is not None or header_cell is None:
+            return name
+        split = split_unit(header_cell)
+        if split is None:
+            return None
+        name = self._by_header.get(normalise_header(split[0]))
+        if name is not None and unit_fits(self._by_name[name], split[1]):
+            return name
+        return None
+
+    def closest(self, header_cell: Any) -> str | None:
+        """The column a header cell is a near spelling of (`jumlah anggota pira`), or None."""
+        key = normalise_header(header_cell)
+        if len(key) < 4:
+            return None
+        near = difflib.get_close_matches(key, self._by_header, n=1, cutoff=CLOSE_SPELLING)
+        return self._by_header[near[0]] if near else None
+
+
+CLOSE_SPELLING = 0.8  # difflib ratio from which a header is a misspelt contract column
+_UNIT_SUFFIX = re.compile(r"^(?P<name>.*?\S)\s*[(\[](?P<unit>[^()\[\]]*)[)\]]\s*$")
+_UNIT_WORD = re.compile(r"[a-z]+|[$%]")
+_SCALE_WORDS = {
+    "ribu": 10**3,
+    "rb": 10**3,
+    "juta": 10**6,
+    "jt": 10**6,
+    "miliar": 10**9,
+    "milyar": 10**9,
+    "m": 10**9,
+    "triliun": 10**12,
+}
+_FOREIGN_CURRENCY = frozenset({"usd", "us", "dollar", "dolar", "$", "eur", "euro", "sgd"})
+_NUMERIC_KINDS = frozenset({"integer", "money", "money_signed", "decimal", "percent"})
+
+
+def split_unit(header_cell: Any) -> tuple[str, str] | None:
+    """`Aset (Rp)` -> ("Aset", "Rp"); None when the header has no bracketed unit."""
+    m = _UNIT_SUFFIX.match(str(header_cell))
+    return (m.group("name"), m.group("unit")) if m else None
+
+
+def unit_fits(column: Column, unit: str) -> bool:
+    """Whether values under `<column> (<unit>)` are in the column's own unit.
+
+    Numbers: no foreign currency, and the scale words (ribu, juta, miliar, ...) multiply to
+    the column's scale (`Rp` for rupiah columns, `Rp miliar` for nilai_tambah_umkm);
+    `orang`, `unit`, `%` and the like carry no scale. Other kinds take any note
+    (`Tanggal RAT (dd/mm/yyyy)`, `Jenis Kelamin (L/P)`).
+    """
+    if column.kind not in _NUMERIC_KINDS:
+        return True
+    words = _UNIT_WORD.findall(unit.lower())
+    if any(w in _FOREIGN_CURRENCY for w in words):
+        return False
+    scale = 1
+    for w in words:
+        scale *= _SCALE_WORDS.get(w, 1)
+    return scale == column.scale
 
 
 def choices(*groups: Sequence[str]) -> Mapping[str, str]:
@@ -137,7 +205,19 @@ def _provinsi_columns() -> tuple[Column, ...]:
         Column(
             "provinsi",
             "province",
-            aliases=("kode_provinsi", "nama_provinsi", "prov"),
+            aliases=(
+                "kode_provinsi",
+                "nama_provinsi",
+                "prov",
+                "propinsi",
+                "prop",
+                "kode_prov",
+                "kd_prov",
+                "kode_propinsi",
+                "nama_propinsi",
+                "nama_prov",
+                "provinsi_asal",
+            ),
             stored=False,
         ),
         Column("kode_bps", "bps_province", stored=False),
@@ -279,8 +359,13 @@ INDIKATOR_UMKM = _dataset(
     "indikator_umkm",
     "indikator_umkm",
     (
-        Column("kontribusi_pdrb_persen", "percent", required=True),
-        Column("nilai_tambah_umkm", "decimal"),
+        Column(
+            "kontribusi_pdrb_persen",
+            "percent",
+            required=True,
+            aliases=("kontribusi_pdrb", "kontribusi_umkm_terhadap_pdrb", "kontribusi_umkm_pdrb"),
+        ),
+        Column("nilai_tambah_umkm", "decimal", aliases=("nilai_tambah",), scale=1_000_000_000),
         Column("jumlah_umkm", "integer", max_value=INT64_MAX),
         Column("tenaga_kerja_umkm", "integer", max_value=INT64_MAX),
         Column("sumber", "text"),
@@ -465,3 +550,38 @@ def header_mapping(dataset: Dataset, header_cells: Sequence[Any]) -> HeaderMatch
             seen.add(name)
         columns.append(name)
     return HeaderMatch(columns=tuple(columns), duplicates=tuple(duplicates))
+
+
+@dataclass(frozen=True)
+class UnrecognisedColumn:
+    """A header cell that looks like a contract column but was not matched to it."""
+
+    header: str  # as written in the file
+    column: str  # the contract column it resembles
+    unit: str | None  # the unit that does not fit, or None for a near spelling
+
+
+def unrecognised_columns(
+    dataset: Dataset, header_cells: Sequence[Any], columns: Sequence[str | None]
+) -> list[UnrecognisedColumn]:
+    """Extra header cells that resemble a contract column absent from the file: a unit
+    that does not fit (`Aset (Rp juta)`) or a near spelling (`Jumlah Angota Pria`).
+
+    Their values stay in raw `extra`; the loader names them in a warning so that no
+    contract column goes NULL without a word.
+    """
+    present = {c for c in columns if c is not None}
+    found: list[UnrecognisedColumn] = []
+    for cell, column in zip(header_cells, columns, strict=False):
+        if column is not None or cell is None or not str(cell).strip():
+            continue
+        split = split_unit(cell)
+        if split is not None:
+            name = dataset.canonical(split[0])
+            if name is not None and name not in present:
+                found.append(UnrecognisedColumn(str(cell), name, split[1].strip()))
+                continue
+        name = dataset.closest(split[0] if split else cell)
+        if name is not None and name not in present:
+            found.append(UnrecognisedColumn(str(cell), name, None))
+    return found

@@ -41,6 +41,7 @@ from ingest.values import (
     _show,
     clean_text,
     fast_number_value,
+    is_ambiguous_number,
     normalise_regency,
     parse_choice,
     parse_date,
@@ -86,6 +87,7 @@ RULES = {
     ),
     "umkm.omzet_above_menengah": (QUARANTINE, "omzet_tahunan > Rp 50 M: not an UMKM"),
     "umkm.halal_date_missing": (QUARANTINE, "certified halal without tanggal_sertifikat_halal"),
+    "value.ambiguous_number": (WARNING, "`12,345`: one comma + three digits, read as decimal"),
     "umkm.skala_mismatch": (WARNING, "declared skala_usaha contradicts omzet_tahunan"),
     "umkm.modal_above_menengah": (WARNING, "skala not derivable: modal_usaha > Rp 10 M"),
     "koperasi.rat_outside_window": (WARNING, "RAT not dated in the year after the book year"),
@@ -284,9 +286,12 @@ def _base_parser(col: Column) -> Callable[[Any], Any]:
     raise ValueError(f"no parser for kind {kind!r}")  # pragma: no cover
 
 
+_NUMBER_KINDS = frozenset({"money", "money_signed", "decimal", "percent"})
+
+
 @dataclass(frozen=True)
 class _Plan:
-    stored: tuple[tuple[str, Callable[[Any], Any], bool], ...]
+    stored: tuple[tuple[str, Callable[[Any], Any], bool, bool], ...]  # + warn on `12,345`
     checks: tuple[tuple[str, Callable[[Any], Any]], ...]  # province-check columns
     template: dict[str, Any]
     rules: Callable[..., None] | None
@@ -306,7 +311,11 @@ def _plan(dataset: Dataset) -> _Plan:
 
 
 def _build_plan(dataset: Dataset) -> _Plan:
-    stored = tuple((c.name, _parser(c), c.required) for c in dataset.columns if c.stored)
+    stored = tuple(
+        (c.name, _parser(c), c.required, c.kind in _NUMBER_KINDS)
+        for c in dataset.columns
+        if c.stored
+    )
     checks = tuple((c.name, _parser(c)) for c in dataset.columns if not c.stored)
     template = dict.fromkeys(dataset.raw_columns)
     if "skala_usaha_derived" in template:
@@ -509,7 +518,7 @@ def normalise_row(
     issues: list[Issue] = []
     failed: set[str] | frozenset[str] = _NONE_FAILED
     get = cells.get
-    for name, parse, required in plan.stored:
+    for name, parse, required, number in plan.stored:
         raw = get(name)
         if raw is not None and raw != "":
             try:
@@ -524,6 +533,17 @@ def normalise_row(
                 continue
             if value is not None:
                 out[name] = value
+                if number and is_ambiguous_number(raw):
+                    _add(
+                        issues,
+                        "value.ambiguous_number",
+                        WARNING,
+                        f"{name}: '{_show(raw)}' dibaca sebagai {value} (koma = tanda desimal); "
+                        "jika maksudnya ribuan, tulis dengan titik (12.345)",
+                        f"{name}: {raw!r} read as {value} (lone comma = decimal comma); "
+                        "ambiguous with an English thousands separator",
+                        name,
+                    )
                 continue
         if required:
             failed = {*failed, name}

@@ -73,6 +73,21 @@ class FileRejected(Exception):
         self.detail = detail  # English, for engineers
 
 
+TOTAL_ROWS_SKIPPED = "file.total_rows_skipped"
+
+
+@dataclass
+class ReaderNote:
+    """Something the reader did that the submission log must show (not an error)."""
+
+    rule: str  # e.g. "file.total_rows_skipped", "file.formula_without_value"
+    severity: str  # "info" (logged, does not make a warning) or "warning"
+    reason: str  # Indonesian, for the clerk
+    detail: str  # English, for engineers
+    count: int = 0
+    rows: list[int] = field(default_factory=list)  # first row numbers
+
+
 @dataclass
 class Table:
     header: list[str]  # header cells as written in the file
@@ -82,6 +97,7 @@ class Table:
     encoding: str | None = None  # CSV: utf-8-sig | utf-8 | cp1252
     delimiter: str | None = None  # CSV: , or ;
     sheet: str | None = None  # XLSX: the sheet read
+    notes: list[ReaderNote] = field(default_factory=list)  # filled at open and by rows()
     _source: Iterator[tuple[int, list[Any]]] | None = field(default=None, repr=False)
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:

@@ -33,14 +33,15 @@ import psycopg
 from psycopg.types.json import Jsonb
 
 from ingest import warehouse
-from ingest.datasets import DATASETS
+from ingest.datasets import DATASETS, UnrecognisedColumn, unrecognised_columns
 from ingest.filenames import FileNameError, SubmissionName, parse_file_name
 from ingest.normalize import Issue, normalise_row
-from ingest.readers import FileRejected, open_table
+from ingest.readers import TOTAL_ROWS_SKIPPED, FileRejected, open_table
 
 log = logging.getLogger(__name__)
 
 SAMPLE_ROWS_PER_REASON = 20  # row numbers kept per reason in the submission log
+ORIGINAL_CELL_CHARS = 1000  # longer original cells / header keys are stored shortened
 PROGRESS_EVERY_ROWS = 500_000
 MAX_LOAD_WORKERS = 8  # default cap: each worker holds a connection and a CPU
 LOCK_PREFIX = "kumkm.submission:"  # advisory lock per file content (SHA-256)
@@ -170,16 +171,36 @@ def ingest_dropzone(
 
 def _groups(files: list[Path], dropzone: Path) -> list[list[tuple[int, Path]]]:
     """Files (with their arrival index) grouped by (dataset, province, period) from the
-    file name, in arrival order within a group; groups biggest first (by bytes)."""
-    by_key: dict[tuple, list[tuple[int, Path]]] = {}
+    file name, in arrival order within a group; groups biggest first (by bytes).
+
+    Groups holding files of the same size are merged: a byte-identical copy sent under
+    another name must meet its original in arrival order, so that the earlier file is
+    loaded and the later one is recorded as its duplicate.
+    """
+    parent: dict[tuple, tuple] = {}
+
+    def root(key: tuple) -> tuple:
+        while parent[key] != key:
+            key = parent[key] = parent[parent[key]]
+        return key
+
+    keyed: list[tuple[tuple, int, Path]] = []
+    by_size: dict[int, tuple] = {}
     for index, path in enumerate(files):
         try:
             name = parse_file_name(path.name)
             key: tuple = (name.dataset, name.province.code, name.period.label)
         except FileNameError:
             key = ("?", str(path))
-        by_key.setdefault(key, []).append((index, path))
-    groups = list(by_key.values())
+        parent.setdefault(key, key)
+        size = path.stat().st_size
+        other = by_size.setdefault(size, key)
+        parent[root(key)] = root(other)
+        keyed.append((key, index, path))
+    by_root: dict[tuple, list[tuple[int, Path]]] = {}
+    for key, index, path in keyed:
+        by_root.setdefault(root(key), []).append((index, path))
+    groups = list(by_root.values())
     sizes = {id(g): sum(p.stat().st_size for _, p in g) for g in groups}
     return sorted(groups, key=lambda g: (-sizes[id(g)], g[0][0]))
 
@@ -286,20 +307,16 @@ def _ingest_locked(conn: psycopg.Connection, path: Path, file_row: dict[str, Any
         return _record_final(conn, file_row, name, "rejected", [future])
 
     original = conn.execute(
-        """select submission_id, file_path from raw.submissions
-           where sha256 = %s and dataset = %s and province_code = %s and period = %s
-             and outcome in ('loaded', 'accepted', 'accepted_with_warnings')
+        """select submission_id, file_path, dataset, province_code, period
+           from raw.submissions
+           where sha256 = %s and outcome in ('loaded', 'accepted', 'accepted_with_warnings')
            order by submission_id limit 1""",
-        (sha, name.dataset, name.province.code, name.period.label),
+        (sha,),
     ).fetchone()
     if original:
-        reason = Reason(
-            "file.duplicate",
-            "warning",
-            f"berkas identik dengan kiriman sebelumnya ({original[1]}); tidak dimuat ulang",
-            f"byte-identical to submission {original[0]} ({original[1]}); not loaded again",
+        return _record_final(
+            conn, file_row, name, "duplicate", [_duplicate_reason(name, *original)], original[0]
         )
-        return _record_final(conn, file_row, name, "duplicate", [reason])
 
     try:
         with conn.transaction():
@@ -309,6 +326,29 @@ def _ingest_locked(conn: psycopg.Connection, path: Path, file_row: dict[str, Any
     except FileRejected as exc:
         reason = Reason(exc.rule, "critical", exc.reason, exc.detail)
         return _record_final(conn, file_row, name, "rejected", [reason])
+
+
+def _duplicate_reason(
+    name: SubmissionName, sid: int, path: str, dataset: str, province: str, period: str
+) -> Reason:
+    """A byte-identical file is a no-op whatever its name; the log names the original, and
+    says so when this name claims another dataset, province or period."""
+    same_key = (dataset, province, period) == (name.dataset, name.province.code, name.period.label)
+    claim = (
+        ""
+        if same_key
+        else f"; nama berkas ini menyebut {name.dataset} {name.province.code} "
+        f"{name.period.label}, tetapi isinya sama persis dengan kiriman {dataset} {province} "
+        f"{period}: periksa apakah berkas yang benar terkirim"
+    )
+    return Reason(
+        "file.duplicate",
+        "warning",
+        f"berkas identik (byte demi byte) dengan kiriman sebelumnya {path}; tidak dimuat ulang"
+        + claim,
+        f"byte-identical to submission {sid} ({path}, {dataset} {province} {period}); "
+        "not loaded again",
+    )
 
 
 def _today() -> date:
@@ -455,13 +495,14 @@ def _record_final(
     name: SubmissionName | None,
     outcome: str,
     reasons: list[Reason],
+    duplicate_of: int | None = None,
 ) -> FileResult:
     with conn.transaction():
         sid = _insert_submission(conn, file_row, name, outcome)
         conn.execute(
-            "update raw.submissions set reasons = %s, validated_at = now() "
+            "update raw.submissions set reasons = %s, validated_at = now(), duplicate_of = %s "
             "where submission_id = %s",
-            (Jsonb([r.as_json() for r in reasons]), sid),
+            (Jsonb([r.as_json() for r in reasons]), duplicate_of, sid),
         )
     return FileResult(
         file_row["file_path"],
@@ -477,7 +518,7 @@ def _record_final(
 def _table_columns(conn: psycopg.Connection, table: str) -> list[str]:
     rows = conn.execute(
         """select column_name from information_schema.columns
-           where table_schema = 'raw' and table_name = %s
+           where table_schema = 'raw' and table_name = %s and is_generated = 'NEVER'
              and column_name not in ('submission_id', 'row_number', 'extra')
            order by ordinal_position""",
         (table,),
@@ -514,7 +555,10 @@ def _load(
     columns = _table_columns(conn, dataset.table)
     book = _ReasonBook()
     received = loaded = quarantined = 0
+    seen_rows: set[int] = set()  # hash of each loaded row: exact duplicates are candidates
+    repeated: list[int] = []
     with open_table(path, dataset) as table, tempfile.TemporaryFile("w+b") as spool:
+        header_keys = _header_keys(table.header)
         spool_rows = _QuarantineSpool(spool)
         copy_sql = (
             f"copy raw.{dataset.table} (submission_id, row_number, {', '.join(columns)}, extra) "
@@ -523,7 +567,7 @@ def _load(
         pick = operator.itemgetter(*columns)
         with conn.cursor().copy(copy_sql) as copy:
             write_row = copy.write_row
-            for row_number, cells, extra, raw_cells in _mapped_rows(table):
+            for row_number, cells, extra, raw_cells in _mapped_rows(table, header_keys):
                 received += 1
                 values, issues = normalise_row(
                     dataset, cells, province=name.province, period=name.period
@@ -543,13 +587,23 @@ def _load(
                     book.add(issue, row_number)
                 if values is None:
                     quarantined += 1
-                    spool_rows.add(sid, row_number, issues, _original(table.header, raw_cells))
+                    spool_rows.add(sid, row_number, issues, _original(header_keys, raw_cells))
                     continue
                 loaded += 1
-                write_row((sid, row_number, *pick(values), Jsonb(extra) if extra else None))
+                row = pick(values)
+                key = hash((row, tuple(extra.items()))) if extra else hash(row)
+                if key in seen_rows:
+                    repeated.append(row_number)
+                else:
+                    seen_rows.add(key)
+                write_row((sid, row_number, *row, Jsonb(extra) if extra else None))
                 if received % PROGRESS_EVERY_ROWS == 0:
                     log.info("%s: %d rows read", path.name, received)
         spool_rows.copy_into(conn)
+        notes = list(table.notes)
+        sheet = table.sheet
+        unrecognised = unrecognised_columns(dataset, table.header, table.columns)
+    del seen_rows
 
     if received == 0:
         raise _Rejected(
@@ -571,12 +625,33 @@ def _load(
                 count=received,
             )
         )
-    reasons = book.reasons()
+    reasons = [_column_reason(unrecognised)] if unrecognised else []
+    reasons += [Reason(n.rule, n.severity, n.reason, n.detail, n.count, n.rows) for n in notes]
+    if repeated:
+        moved = _quarantine_repeated_rows(conn, dataset.table, columns, sid, repeated)
+        if moved:
+            reasons.append(moved)
+            loaded -= moved.count
+            quarantined += moved.count
+    reasons += book.reasons()
+    same = _same_rows_elsewhere(conn, dataset.table, columns, sid, name, loaded)
+    if same:
+        reasons.append(same)
+    skipped_totals = sum(n.count for n in notes if n.rule == TOTAL_ROWS_SKIPPED)
     conn.execute(
         """update raw.submissions
-           set rows_received = %s, rows_loaded = %s, rows_quarantined = %s, reasons = %s
+           set rows_received = %s, rows_loaded = %s, rows_quarantined = %s, reasons = %s,
+               sheet_name = %s, rows_total_skipped = %s
            where submission_id = %s""",
-        (received, loaded, quarantined, Jsonb([r.as_json() for r in reasons]), sid),
+        (
+            received,
+            loaded,
+            quarantined,
+            Jsonb([r.as_json() for r in reasons]),
+            sheet,
+            skipped_totals,
+            sid,
+        ),
     )
     return FileResult(
         file_row["file_path"],
@@ -592,13 +667,146 @@ def _load(
     )
 
 
-def _mapped_rows(table) -> Iterator[tuple[int, dict[str, Any], dict[str, Any], list[Any]]]:
+def _column_reason(found: list[UnrecognisedColumn]) -> Reason:
+    """One warning naming every header that looks like a contract column but is not one."""
+    clerk, engineer = [], []
+    for f in found:
+        if f.unit is not None:
+            clerk.append(
+                f"'{_short(f.header, 80)}': satuan '{_short(f.unit, 40)}' tidak sesuai satuan "
+                f"kolom {f.column} dalam kontrak"
+            )
+            engineer.append(f"{f.header[:80]!r}: unit {f.unit[:40]!r} does not fit {f.column}")
+        else:
+            clerk.append(f"'{_short(f.header, 80)}' mirip kolom {f.column} tetapi ejaannya berbeda")
+            engineer.append(f"{f.header[:80]!r} looks like {f.column} (close spelling)")
+    return Reason(
+        "file.column_not_recognised",
+        "warning",
+        "kolom tidak dikenali, nilainya TIDAK dimuat ke kolom kontrak (disimpan sebagai kolom "
+        "tambahan): " + "; ".join(clerk) + ". Perbaiki judul kolom lalu kirim ulang",
+        "header cells resembling contract columns were not matched (values kept in extra "
+        "only, contract columns empty): " + "; ".join(engineer),
+        count=len(found),
+    )
+
+
+def _quarantine_repeated_rows(
+    conn: psycopg.Connection, table: str, columns: list[str], sid: int, candidates: list[int]
+) -> Reason | None:
+    """Move exact repeats of an earlier row of the same submission to the quarantine.
+
+    The loader only remembers a hash per row; here PostgreSQL compares the candidates'
+    typed values (and extra cells) with the earlier rows exactly, keeps the first row and
+    moves the copies to raw.quarantine with rule `row.duplicate` ("baris ganda").
+    """
+    cols = ", ".join(f"t.{c}" for c in (*columns, "extra"))
+    first_cols = cols.replace("t.", "o.")
+    moved = conn.execute(
+        f"""
+        with candidate as (
+            select t.row_number, row({cols})::text as content
+            from raw.{table} as t
+            where t.submission_id = %(sid)s and t.row_number = any(%(rows)s)
+        ),
+        copies as (
+            select c.row_number, min(o.row_number) as first_row
+            from candidate as c
+            join raw.{table} as o
+              on o.submission_id = %(sid)s and o.row_number < c.row_number
+             and row({first_cols})::text = c.content
+            group by c.row_number
+        ),
+        removed as (
+            delete from raw.{table} as t
+            using copies
+            where t.submission_id = %(sid)s and t.row_number = copies.row_number
+            returning t.*, copies.first_row
+        )
+        insert into raw.quarantine (submission_id, row_number, rule, reason, detail, original)
+        select submission_id, row_number, 'row.duplicate',
+               'baris ganda: sama persis dengan baris ' || first_row || '; dimuat sekali saja',
+               'exact duplicate of row ' || first_row || ' of the same submission; kept once',
+               to_jsonb(removed) - 'submission_id' - 'row_number' - 'first_row'
+        from removed
+        returning row_number
+        """,
+        {"sid": sid, "rows": candidates},
+    ).fetchall()
+    if not moved:
+        return None
+    rows = sorted(r[0] for r in moved)
+    return Reason(
+        "row.duplicate",
+        "quarantine",
+        f"{len(rows)} baris ganda (sama persis dengan baris sebelumnya dalam berkas ini) "
+        "dimuat sekali saja; salinannya dikarantina",
+        f"{len(rows)} exact duplicate rows within the submission kept once; copies quarantined",
+        count=len(rows),
+        rows=rows[:SAMPLE_ROWS_PER_REASON],
+    )
+
+
+def _same_rows_elsewhere(
+    conn: psycopg.Connection,
+    table: str,
+    columns: list[str],
+    sid: int,
+    name: SubmissionName,
+    loaded: int,
+) -> Reason | None:
+    """A warning when the rows equal those of a submission of another period (same dataset
+    and province; other bytes, e.g. last year's register re-saved under this year's name).
+
+    Only submissions with the same number of rows are compared, so the full comparison runs
+    in the rare case where it can match.
+    """
+    others = conn.execute(
+        """select submission_id, file_path, period from raw.submissions
+           where dataset = %s and province_code = %s and period <> %s and rows_loaded = %s
+             and outcome in ('loaded', 'accepted', 'accepted_with_warnings')
+           order by submission_id""",
+        (name.dataset, name.province.code, name.period.label, loaded),
+    ).fetchall()
+    cols = ", ".join((*columns, "extra"))
+    for other, path, period in others:
+        identical = conn.execute(
+            f"""select not exists (
+                    (select {cols} from raw.{table} where submission_id = %(a)s
+                     except all
+                     select {cols} from raw.{table} where submission_id = %(b)s)
+                    union all
+                    (select {cols} from raw.{table} where submission_id = %(b)s
+                     except all
+                     select {cols} from raw.{table} where submission_id = %(a)s))""",
+            {"a": sid, "b": other},
+        ).fetchone()[0]
+        if identical:
+            return Reason(
+                "file.same_rows_as_other_period",
+                "warning",
+                f"semua baris sama persis dengan kiriman periode {period} ({path}); periksa "
+                f"apakah data periode {name.period.label} yang benar terkirim",
+                f"every row equals submission {other} ({path}, period {period})",
+            )
+    return None
+
+
+def _header_keys(header: list[str]) -> list[str]:
+    """The JSON key of each column in `extra` and in quarantined originals: the header as
+    written (shortened beyond ORIGINAL_CELL_CHARS, so a 1 MB header cell is not repeated in
+    every row), or `kolom_<n>` for a blank one."""
+    return [_short(h) if h else f"kolom_{i + 1}" for i, h in enumerate(header)]
+
+
+def _mapped_rows(
+    table, header: list[str]
+) -> Iterator[tuple[int, dict[str, Any], dict[str, Any], list[Any]]]:
     """(row_number, canonical cells, extra cells, the row's cells as read) for each data row.
 
-    The original row (header -> cell, kept for quarantined rows) is built by the caller
-    only when needed: `_original(table.header, cells)`.
+    ``header`` is `_header_keys(table.header)`. The original row (header -> cell, kept for
+    quarantined rows) is built by the caller only when needed: `_original(header, cells)`.
     """
-    header = table.header
     columns = table.columns
     names = tuple(name for name in columns if name is not None)
     positions = tuple(i for i, name in enumerate(columns) if name is not None)
@@ -621,7 +829,7 @@ def _mapped_rows(table) -> Iterator[tuple[int, dict[str, Any], dict[str, Any], l
                     break
                 cell = cells[i]
                 if cell not in (None, ""):
-                    key = header[i] if i < len(header) and header[i] else f"kolom_{i + 1}"
+                    key = header[i] if i < len(header) else f"kolom_{i + 1}"
                     extra[key] = _json_cell(cell)
         yield row_number, canonical, extra, cells
 
@@ -632,11 +840,22 @@ def _json_cell(cell: Any) -> Any:
     return str(cell)
 
 
+def _short(text: str, limit: int = ORIGINAL_CELL_CHARS) -> str:
+    """``text`` cut to ``limit`` characters, with a marker saying how long it was."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… [dipotong, {len(text):,} karakter]".replace(",", ".")
+
+
 def _original(header: list[str], cells: list[Any]) -> dict[str, Any]:
-    return {
-        (header[i] if i < len(header) and header[i] else f"kolom_{i + 1}"): _json_cell(cell)
-        for i, cell in enumerate(cells)
-    }
+    """A quarantined row as submitted (header key -> cell), long cells shortened."""
+    out = {}
+    for i, cell in enumerate(cells):
+        value = _json_cell(cell)
+        out[header[i] if i < len(header) else f"kolom_{i + 1}"] = (
+            _short(value) if isinstance(value, str) else value
+        )
+    return out
 
 
 class _QuarantineSpool:

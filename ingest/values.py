@@ -10,8 +10,10 @@ Decisions worth knowing (all documented at the function):
 
 - Numbers (:func:`parse_decimal`): with both ``.`` and ``,`` the last one is the decimal
   mark. With one kind of separator, separators that group digits in threes are thousands
-  separators (``1.234`` = 1234, ``1,234,567`` = 1234567, ``1,234`` = 1234); anything else
-  is a decimal mark (``1.5``, ``1234567,89``, ``0,123``). Percent cells are parsed
+  separators (``1.234`` = 1234, ``1,234,567`` = 1234567), except that a lone comma is
+  always the Indonesian decimal comma (``1,234`` = 1.234, like ``60,43``; the loader warns
+  about exactly three digits after it, :func:`is_ambiguous_number`); anything else is a
+  decimal mark (``1.5``, ``1234567,89``, ``0,123``). Percent cells are parsed
   differently: see :func:`parse_percent`.
 - Percent (:func:`parse_percent`): text with ``%`` or any number in 0..100 *is* the
   percent (``0.6043`` is 0.6043 %, not 60.43 %). The XLSX reader turns cells with a
@@ -34,6 +36,7 @@ __all__ = [
     "CellError",
     "choice_key",
     "clean_text",
+    "is_ambiguous_number",
     "normalise_header",
     "normalise_regency",
     "parse_choice",
@@ -193,7 +196,9 @@ def _unsigned_text_number(body: str, cell: Any) -> Decimal:
         return Decimal(f"{whole.replace(thousands, '')}.{frac}")
     sep = "." if last_dot >= 0 else ","
     group = _GROUP_DOT if sep == "." else _GROUP_COMMA
-    if group.fullmatch(body):  # 1.234 / 1.234.567 / 1,234,567: thousands
+    # 1.234 / 1.234.567 / 1,234,567: thousands. A lone comma is the Indonesian decimal
+    # comma whatever follows it (`12,345` = 12.345; see is_ambiguous_number).
+    if group.fullmatch(body) and not (sep == "," and body.count(",") == 1):
         return Decimal(body.replace(sep, ""))
     if body.count(sep) == 1:
         whole, frac = body.split(sep)
@@ -238,6 +243,20 @@ def _text_number(cell: str, signed: bool) -> Decimal | None:
             raise _negative(cell)
         value = -value
     return value
+
+
+_AMBIGUOUS = re.compile(
+    r"\s*(?:(?:rp\.?|idr)\s*)?[-+\u2212]?\s*\d{1,3},\d{3}\s*%?\s*", re.IGNORECASE
+)
+
+
+def is_ambiguous_number(cell: Any) -> bool:
+    """A text number with one comma followed by exactly three digits and no dot (`12,345`).
+
+    It is read with the comma as the decimal mark (12.345), as the contract says, but an
+    English-style thousands separator (12345) is possible too: the loader warns.
+    """
+    return type(cell) is str and "," in cell and _AMBIGUOUS.fullmatch(cell) is not None
 
 
 def fast_number_value(m: re.Match) -> Decimal:
@@ -303,10 +322,13 @@ def parse_int(cell: Any, *, signed: bool = False) -> int | None:
     if value.adjusted() > MAX_MAGNITUDE:  # int() of a million digits takes minutes
         raise _out_of_range(cell)
     if value != value.to_integral_value():
+        comma = is_ambiguous_number(cell)
         raise CellError(
             "value.not_whole",
-            f"'{_show(cell)}' harus bilangan bulat",
-            f"not a whole number: {cell!r}",
+            f"'{_show(cell)}' harus bilangan bulat"
+            + (" (koma dibaca sebagai tanda desimal; tulis ribuan dengan titik)" if comma else ""),
+            f"not a whole number: {cell!r}"
+            + (" (a lone comma is the decimal mark)" if comma else ""),
         )
     return int(value)
 
@@ -418,7 +440,7 @@ def _from_serial(cell: Any, serial: float) -> date:
 @lru_cache(maxsize=8192)
 def _text_date(text: str) -> date | None:
     s = text.strip()
-    if not s:
+    if not s or s in _DASHES:  # `-` in a date column: no date, like an empty cell
         return None
     m = _DMY.fullmatch(s)
     if m is not None:
@@ -442,7 +464,8 @@ def parse_date(cell: Any) -> date | None:
     optional time part is ignored), `16 Juni 2023`, `5 Nov 2025`, `3 Agt 2024`, `Jumat,
     16 Juni 2023` (Indonesian and English month names, full or short, any case), a
     datetime/date, or an Excel serial number (1900 system; 45093 -> 2023-06-16; only
-    serials for 1950..2099 are taken as dates). Impossible dates (31/02/2024) raise."""
+    serials for 1950..2099 are taken as dates). `-` alone is no date (None). Impossible
+    dates (31/02/2024) raise."""
     if cell is None:
         return None
     if isinstance(cell, str):

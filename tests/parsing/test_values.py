@@ -11,6 +11,7 @@ from ingest.values import (
     CellError,
     choice_key,
     clean_text,
+    is_ambiguous_number,
     normalise_header,
     normalise_regency,
     parse_choice,
@@ -78,7 +79,9 @@ def test_normalise_header_odd_cells():
         ("1,234,567.89", D("1234567.89")),
         ("1,234,567", D("1234567")),
         ("1.234", D("1234")),
-        ("1,234", D("1234")),
+        ("1,234", D("1.234")),  # a lone comma is the decimal comma (spec: "A lone comma")
+        ("12,345", D("12.345")),
+        ("Rp 12,345", D("12.345")),
         ("1.5", D("1.5")),
         ("1,5", D("1.5")),
         ("0,123", D("0.123")),
@@ -161,6 +164,35 @@ def test_parse_decimal_rejects(cell):
 )
 def test_parse_int(cell, expected):
     assert parse_int(cell) == expected
+
+
+def test_a_lone_comma_in_a_count_is_a_decimal_comma_not_thousands():
+    with pytest.raises(CellError) as err:
+        parse_int("12,345")
+    assert err.value.rule == "value.not_whole"
+    assert "koma dibaca sebagai tanda desimal" in err.value.reason
+
+
+@pytest.mark.parametrize(
+    "cell, ambiguous",
+    [
+        ("12,345", True),
+        ("Rp 1,500", True),
+        ("-12,345", True),
+        ("12,34", False),
+        ("1,234,567", False),
+        ("1.234,567", False),
+        ("12,3456", False),
+        (12.345, False),
+    ],
+)
+def test_is_ambiguous_number(cell, ambiguous):
+    assert is_ambiguous_number(cell) is ambiguous
+
+
+def test_a_dash_in_a_date_is_no_date():
+    assert parse_date("-") is None
+    assert parse_date(" \u2013 ") is None
 
 
 def test_parse_int_rejects_fractions_and_negatives():

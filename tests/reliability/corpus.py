@@ -895,7 +895,8 @@ CASES: list[Case] = [
         check=loaded(3),
         why="the current period has started: a register as of today is plausible",
     ),
-    # --- file names ---
+    # --- file names (each body differs: a byte-identical body would be a duplicate of the
+    # first one, and identical rows under another period a warning) ---
     Case(
         "name_starting_with_dotdot",
         "..\\..\\koperasi_81_2024.csv",
@@ -914,7 +915,7 @@ CASES: list[Case] = [
     Case(
         "name_with_encoded_traversal",
         "koperasi_81_2023_..%2F..%2Fetc%2Fpasswd.csv",
-        kop_csv("81"),
+        kop_csv("81", nama_koperasi="Koperasi 2023"),
         "accepted",
         check=loaded(3),
     ),
@@ -928,21 +929,21 @@ CASES: list[Case] = [
     Case(
         "name_255_bytes",
         "koperasi_81_2022_" + "x" * (255 - len("koperasi_81_2022_.csv")) + ".csv",
-        kop_csv("81"),
+        kop_csv("81", nama_koperasi="Koperasi 2022"),
         "accepted",
         check=loaded(3),
     ),
     Case(
         "name_with_sql",
         "koperasi_81_2021_'); drop table raw.submissions; --.csv",
-        kop_csv("81"),
+        kop_csv("81", nama_koperasi="Koperasi 2021"),
         "accepted",
         check=loaded(3),
     ),
     Case(
         "name_with_newline",
         "koperasi_81_2020\n[INFO] palsu.csv",
-        kop_csv("81"),
+        kop_csv("81", nama_koperasi="Koperasi 2020"),
         "accepted",
         check=loaded(3),
     ),
