@@ -122,6 +122,12 @@ CASES = [
         extra=NVR,
     ),
     Case("gx.indikator_umkm.one_row_per_submission", IND, rows=rows(IND, 2)),
+    Case(  # 0,6043 sent where the province's history says 60,43
+        "gx.indikator_umkm.kontribusi_pdrb_persen.fraction_not_percent",
+        IND,
+        rows=rows(IND, 1, kontribusi_pdrb_persen=0.6043),
+        previous_rows=1,
+    ),
     # kerja_sama
     Case("gx.kerja_sama.jenis_dokumen.value_set", KS, rows=rows(KS, jenis_dokumen="mou")),
     Case("gx.kerja_sama.jenis_mitra.value_set", KS, rows=rows(KS, jenis_mitra="lainnya")),

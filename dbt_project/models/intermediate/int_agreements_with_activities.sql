@@ -1,6 +1,7 @@
 -- Every agreement of every register in force, joined to the province's activities under it
 -- that took place up to the register's as_of date: one row per agreement and activity, one
--- row with empty activity columns for an agreement without activity.
+-- row with empty activity columns for an agreement without activity. Activities match on the
+-- document key computed at load (case and white space ignored), as the validation gate does.
 with agreements as (
 
     select * from {{ ref('int_kerja_sama_register_in_force') }}
@@ -21,6 +22,7 @@ select
     agreements.is_latest_register,
     agreements.submission_id,
     agreements.document_number,
+    agreements.document_key,
     agreements.document_type,
     agreements.title,
     agreements.partner_name,
@@ -39,5 +41,5 @@ select
 from agreements
 left join activities
     on agreements.province_code = activities.province_code
-    and agreements.document_number = activities.document_number
+    and agreements.document_key = activities.document_key
     and activities.activity_on <= agreements.as_of

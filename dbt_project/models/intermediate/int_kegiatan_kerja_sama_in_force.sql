@@ -1,6 +1,6 @@
 -- Activities of the kegiatan_kerja_sama submissions in force of each province (every period).
 -- A province may list an activity again in a later period's file (cumulative lists): an
--- activity (same document, date, type and description) is taken from the latest period's
+-- activity (same document key, date, type and description) is taken from the latest period's
 -- file that lists it, so it is counted once. Repeated lines within one file are kept.
 with in_force as (
 
@@ -20,8 +20,7 @@ joined as (
     select
         in_force.province_code,
         in_force.period,
-        in_force.period_end,
-        in_force.file_mtime,
+        in_force.period_seq,
         activities.*
     from in_force
     inner join activities on in_force.submission_id = activities.submission_id
@@ -35,11 +34,11 @@ deduplicated as (
         first_value(submission_id) over (
             partition by
                 province_code,
-                document_number,
+                document_key,
                 activity_on,
                 activity_type,
                 coalesce(description, '')
-            order by period_end desc, file_mtime desc, submission_id desc
+            order by period_seq desc
         ) as kept_submission_id
     from joined
 
@@ -51,6 +50,7 @@ select
     submission_id,
     row_number,
     document_number,
+    document_key,
     activity_on,
     activity_type,
     description,

@@ -6,10 +6,7 @@ with in_force as (
 
     select
         *,
-        row_number() over (
-            partition by province_code
-            order by period_end desc, period_start desc, file_mtime desc, submission_id desc
-        ) = 1 as is_latest_register
+        is_latest_period as is_latest_register
     from {{ ref('int_submissions_in_force') }}
     where dataset = 'kerja_sama'
 
@@ -30,6 +27,7 @@ select
     in_force.submission_id,
     register.row_number,
     register.document_number,
+    register.document_key,
     register.document_type,
     register.title,
     register.partner_name,

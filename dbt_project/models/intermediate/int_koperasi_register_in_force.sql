@@ -13,8 +13,7 @@ per_book_year as (
     select
         *,
         row_number() over (
-            partition by province_code, period_year
-            order by period_end desc, file_mtime desc, submission_id desc
+            partition by province_code, period_year order by period_seq desc
         ) as period_rank
     from in_force
 

@@ -1,40 +1,35 @@
--- The submission in force per (dataset, province, period): the latest accepted file.
--- "Later" = later arrival in the dropzone (file mtime), ties broken by file name
--- (submissions.md section 1). Rejected files never displace an accepted one because
--- only accepted submissions take part.
-with accepted as (
+-- The submission in force per (dataset, province, period): the latest accepted file by
+-- arrival. The ordering itself is defined once, in the warehouse view
+-- raw.submissions_in_force (ingest/ddl/050_trust.sql), which the validation gate reads too;
+-- this model adds the log's own columns.
+with in_force as (
 
-    select * from {{ ref('stg_submissions__submissions') }}
-    where is_accepted
+    select * from {{ source('submissions', 'submissions_in_force') }}
 
 ),
 
-ranked as (
+submissions as (
 
-    select
-        *,
-        row_number() over (
-            partition by dataset, province_code, period
-            order by file_mtime desc, file_name desc, submission_id desc
-        ) as arrival_rank
-    from accepted
+    select * from {{ ref('stg_submissions__submissions') }}
 
 )
 
 select
-    submission_id,
-    dataset,
-    province_code,
-    period,
-    period_type,
-    period_start,
-    period_end,
-    period_year,
-    file_name,
-    file_mtime,
-    outcome,
-    rows_received,
-    rows_loaded,
-    rows_quarantined
-from ranked
-where arrival_rank = 1
+    in_force.submission_id,
+    in_force.dataset,
+    in_force.province_code,
+    in_force.period,
+    in_force.period_type,
+    in_force.period_start,
+    in_force.period_end,
+    submissions.period_year,
+    in_force.file_name,
+    in_force.file_mtime,
+    in_force.outcome,
+    in_force.rows_received,
+    in_force.rows_loaded,
+    in_force.rows_quarantined,
+    in_force.period_seq,
+    in_force.is_latest_period
+from in_force
+inner join submissions on in_force.submission_id = submissions.submission_id

@@ -1,6 +1,16 @@
-with source as (
+-- Rows of accepted submissions only: a rejected (or not yet validated) file keeps its rows
+-- in raw for inspection, but they never reach a model or a test that feeds the marts.
+with accepted as (
+
+    select submission_id from {{ ref('stg_submissions__submissions') }}
+    where is_accepted
+
+),
+
+source as (
 
     select * from {{ source('submissions', 'umkm') }}
+    where submission_id in (select accepted.submission_id from accepted)
 
 ),
 
