@@ -37,10 +37,18 @@ def run_summary(conn: psycopg.Connection) -> str:
     totals = dict(
         conn.execute("select outcome, count(*) from raw.submissions group by 1").fetchall()
     )
-    received, loaded, quarantined = conn.execute(
+    received, loaded, quarantined, skipped = conn.execute(
         "select coalesce(sum(rows_received), 0), coalesce(sum(rows_loaded), 0), "
-        "coalesce(sum(rows_quarantined), 0) from raw.submissions"
+        "coalesce(sum(rows_quarantined), 0), coalesce(sum(rows_total_skipped), 0) "
+        "from raw.submissions"
     ).fetchone()
+    findings = conn.execute(
+        """select r->>'rule', count(distinct s.submission_id), sum((r->>'count')::bigint)
+           from raw.submissions s, jsonb_array_elements(s.reasons) r
+           where s.submission_id > %s
+           group by 1 order by 2 desc, 1""",
+        (since,),
+    ).fetchall()
     counts = mart_row_counts(conn)
     sums = mart_checksums(conn)
     changed = sorted(t for t in sums if not previous or previous[1].get(t) != sums[t])
@@ -61,7 +69,13 @@ def run_summary(conn: psycopg.Connection) -> str:
     else:
         lines.append("This run: no new files in the dropzone.")
     lines.append(f"All submissions: {sum(totals.values())} files: {outcome_line(totals)}")
-    lines.append(f"Rows: {received} received = {loaded} loaded + {quarantined} quarantined")
+    lines.append(
+        f"Rows: {received} received = {loaded} loaded + {quarantined} quarantined "
+        f"({skipped} total/subtotal rows skipped: not data)"
+    )
+    if findings:
+        lines.append("Findings in this run's files (rule, files, rows; raw.submissions.reasons):")
+        lines += [f"  {rule:<58} {files:>4} {rows or 0:>8}" for rule, files, rows in findings]
     lines.append("Marts (rows):")
     lines += [f"  marts.{t:<32} {n:>8}" for t, n in counts.items()]
     if not previous:

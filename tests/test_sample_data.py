@@ -23,6 +23,7 @@ import pytest
 
 from ingest.sample_data import (
     FILE_RULES,
+    GATE_RULES,
     MANIFEST_NAME,
     OUTCOMES,
     ROW_RULES,
@@ -222,7 +223,10 @@ def test_manifest_entries_are_consistent(manifest):
         assert e["rows_loaded"] == e["rows_received"] - e["rows_quarantined"]
         levels = [r["level"] for r in e["row_rules"]]
         assert e["rows_quarantined"] == levels.count("row")
-        if e["expected_outcome"] == "rejected":
+        if e["expected_outcome"] == "rejected" and e["expected_rules"][0] in GATE_RULES:
+            assert len(e["expected_rules"]) == 1 and e["rows_received"] > 0  # rows stay in raw
+            assert not e["in_force"]
+        elif e["expected_outcome"] == "rejected":
             assert len(e["expected_rules"]) == 1 and e["expected_rules"][0] in FILE_RULES
             assert e["rows_received"] == 0 and not e["in_force"]
         elif e["expected_outcome"] == "duplicate":

@@ -1,11 +1,12 @@
-"""The generated sample dropzone through the real loader and gate: every planted outcome,
-rule and row count is what the warehouse records, and no row is lost."""
+"""The generated sample dropzone through the real loader, gate and `dbt build`: every planted
+outcome, rule and row count is what the warehouse records, no row is lost, and the marts
+build with a rejected file of every dataset in the warehouse (what `make run` does)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ingest import warehouse
+from ingest import dbt_runner, warehouse
 from ingest.normalize import RULES as ROW_RULE_CODES
 from ingest.sample_data import ROW_RULES, WARNING_RULES, generate_dropzone
 from ingest.submissions import ingest_dropzone
@@ -19,6 +20,7 @@ def loaded(tmp_path_factory, make_database):
     with make_database() as url:
         ingest_dropzone(url, dropzone)
         validate_pending(url)
+        dbt_runner.build(url)  # raises DbtFailed if a rejected file broke a model or test
         with warehouse.connect(url) as conn:
             rows = conn.execute(
                 "select file_path, outcome, rows_received, rows_loaded, rows_quarantined, "
@@ -54,3 +56,13 @@ def test_rows_reconcile(loaded):
     _, rows, quarantine = loaded
     assert all(r[2] == r[3] + r[4] for r in rows), "received = loaded + quarantined per file"
     assert sum(r[4] for r in rows) == quarantine
+
+
+def test_rejected_revisions_of_every_dataset_leave_the_marts_built(loaded):
+    manifest, rows, _ = loaded
+    rejected = {f["dataset"] for f in manifest.files if "rejected_resubmission" in f["variant"]}
+    assert rejected == {"koperasi", "umkm", "indikator_umkm", "kerja_sama", "kegiatan_kerja_sama"}
+    by_path = {r[0]: r[1] for r in rows}
+    for f in manifest.files:
+        if "rejected_resubmission" in f["variant"]:
+            assert by_path[f["path"]] == "rejected", f["path"]

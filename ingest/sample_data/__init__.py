@@ -55,6 +55,7 @@ from . import scenario
 from .large import write_large_umkm
 from .rules import (
     FILE_RULES,
+    GATE_RULES,
     OUTCOMES,
     ROW_RULES,
     RULE_CODES,
@@ -66,6 +67,7 @@ from .rules import (
 
 __all__ = [
     "FILE_RULES",
+    "GATE_RULES",
     "MANIFEST_NAME",
     "OUTCOMES",
     "ROW_RULES",

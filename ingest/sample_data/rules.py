@@ -6,7 +6,8 @@ report. Three levels:
 
 - ``file``: the whole file is rejected (nothing loaded, nothing quarantined);
 - ``row``: the row is quarantined, the rest of the file loads (``accepted_with_warnings``);
-- ``warning``: the row loads, the file is ``accepted_with_warnings``.
+- ``warning``: the row loads, the file is ``accepted_with_warnings``;
+- ``gate``: the validation gate rejects the file (its rows stay in raw, never in the marts).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 FILE = "file"
 ROW = "row"
 WARNING = "warning"
+GATE = "gate"
 
 RULES: dict[str, tuple[str, str]] = {
     # code: (level, meaning)
@@ -34,12 +36,16 @@ RULES: dict[str, tuple[str, str]] = {
     "umkm.skala_mismatch": (WARNING, "declared skala_usaha contradicts omzet_tahunan"),
     "koperasi.rat_outside_window": (WARNING, "RAT dated inside book year Y or after 31 Dec Y+1"),
     "koperasi.inactive_with_rat": (WARNING, "an inactive cooperative with a RAT date"),
+    "gx.koperasi.nik_koperasi.unique_per_submission": (GATE, "one nik_koperasi twice"),
+    "gx.indikator_umkm.one_row_per_submission": (GATE, "more than one indicator row"),
+    "gx.kerja_sama.nomor_dokumen.unique_per_submission": (GATE, "one nomor_dokumen twice"),
 }
 
 RULE_CODES: tuple[str, ...] = tuple(RULES)
 FILE_RULES: tuple[str, ...] = tuple(c for c, (lvl, _) in RULES.items() if lvl == FILE)
 ROW_RULES: tuple[str, ...] = tuple(c for c, (lvl, _) in RULES.items() if lvl == ROW)
 WARNING_RULES: tuple[str, ...] = tuple(c for c, (lvl, _) in RULES.items() if lvl == WARNING)
+GATE_RULES: tuple[str, ...] = tuple(c for c, (lvl, _) in RULES.items() if lvl == GATE)
 
 OUTCOMES = ("accepted", "accepted_with_warnings", "rejected", "duplicate")
 
@@ -99,6 +105,8 @@ VARIANT_TAGS: dict[str, str] = {
     "resubmission_same_mtime": "resubmission with the same mtime: the later name wins",
     "superseded": "an accepted file later replaced by a resubmission",
     "rejected_resubmission": "a later rejected file that must not displace the accepted one",
+    "gate_rejected": "rejected by the validation gate: its rows stay in raw, not in the marts",
+    "wrong_province": "a province column (Propinsi, Nama Provinsi) naming another province",
     "corrected_resubmission": "a rejected file followed by an accepted correction",
     "duplicate_copy": "a byte-identical copy under another name",
     "anchor": "a file the end-to-end tests read figures from",

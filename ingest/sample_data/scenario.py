@@ -614,6 +614,7 @@ def build(seed: int, scale: str) -> Plan:
     _indikator(plan)
     _kerja_sama(plan)
     _name_defects(plan)
+    _rejected_revisions(plan)
     return plan
 
 
@@ -1790,6 +1791,114 @@ def _name_defects(plan: Plan) -> None:
         rows_in_file=1,
         note="'2024S3' is not a period",
     )
+
+
+# ---- rejected revisions: one per dataset, none may displace the file in force ---------------
+
+
+def _rejected_revisions(plan: Plan) -> None:
+    """DI Yogyakarta sends a broken revision of every dataset after its accepted files.
+
+    Three are rejected by the gate (their rows stay in raw for inspection and must never
+    reach a dbt model or test), two by the loader (another province in the rows). The marts
+    keep DIY's accepted files and build as before.
+    """
+    arrival = utc(2026, 6, 1)
+
+    def csv(header: str, rows: list[str]) -> bytes:
+        return ("\n".join([header, *rows]) + "\n").encode()
+
+    gate_rejected = [
+        (
+            "koperasi/2024/koperasi_diy_2024_revisi2.csv",
+            "koperasi",
+            "2024",
+            csv(
+                "nik_koperasi;nama_koperasi;kabupaten_kota;status_aktif;jumlah_anggota_pria",
+                [
+                    "3471000001;KSP Malioboro;Kota Yogyakarta;aktif;10",
+                    "3471000001;KSP Malioboro Baru;Kota Yogyakarta;aktif;12",
+                    "3471000002;KSP Kaliurang;Kab. Sleman;aktif;7",
+                ],
+            ),
+            3,
+            "gx.koperasi.nik_koperasi.unique_per_submission",
+            "the same nik_koperasi twice with different values",
+        ),
+        (
+            "indikator_umkm/indikator_umkm_34_2024S1_revisi.csv",
+            "indikator_umkm",
+            "2024S1",
+            csv("kontribusi_pdrb_persen;sumber", ["61,2;Dinas", "60,9;Dinas (revisi)"]),
+            2,
+            "gx.indikator_umkm.one_row_per_submission",
+            "two indicator rows in one file",
+        ),
+        (
+            "kerja_sama/kerja_sama_diy_2025Q2_revisi.csv",
+            "kerja_sama",
+            "2025Q2",
+            csv(
+                "nomor_dokumen;jenis_dokumen;judul;nama_mitra;jenis_mitra;tanggal_tanda_tangan",
+                [
+                    "PKS/34/900/2025;PKS;Pendampingan;PT Satu;swasta;02/01/2025",
+                    "pks/34/900/2025;PKS;Pelatihan;PT Dua;swasta;03/01/2025",
+                ],
+            ),
+            2,
+            "gx.kerja_sama.nomor_dokumen.unique_per_submission",
+            "one document number twice (case differs) with different values",
+        ),
+    ]
+    for path, dataset, period, data, rows, rule, note in gate_rejected:
+        entry = plan.add_bytes(
+            path,
+            data,
+            arrival,
+            dataset=dataset,
+            province="34",
+            period=period,
+            outcome="rejected",
+            rules=[rule],
+            tags=["defect", "rejected_resubmission", "gate_rejected"],
+            rows_in_file=rows,
+            note=note + ": rejected by the gate, the earlier file stays in force",
+        )
+        entry["rows_received"] = entry["rows_loaded"] = rows
+    loader_rejected = [
+        (
+            "umkm/2024/umkm_diy_2024_revisi.csv",
+            "umkm",
+            "2024",
+            csv(
+                "Propinsi;nib;nama_usaha;kabupaten_kota",
+                ["Jawa Tengah;3300000000001;Batik Solo;Kota Surakarta"],
+            ),
+        ),
+        (
+            "kerja_sama/kegiatan_kerja_sama_diy_2025Q2_revisi.csv",
+            "kegiatan_kerja_sama",
+            "2025Q2",
+            csv(
+                "Nama Provinsi;nomor_dokumen;tanggal_kegiatan;jenis_kegiatan",
+                ["Jawa Tengah;PKS/33/001/2025;10/04/2025;pelatihan"],
+            ),
+        ),
+    ]
+    for path, dataset, period, data in loader_rejected:
+        plan.add_bytes(
+            path,
+            data,
+            arrival,
+            dataset=dataset,
+            province="34",
+            period=period,
+            outcome="rejected",
+            rules=["file.wrong_province"],
+            tags=["defect", "rejected_resubmission", "wrong_province"],
+            rows_in_file=1,
+            note="rows of another province (Propinsi / Nama Provinsi column): rejected whole",
+        )
 
 
 def papua_anchor(entries: list[dict]) -> dict:
