@@ -107,7 +107,7 @@ LABEL_COLUMNS = ("nama_koperasi", "nama_usaha", "nama_mitra", "kabupaten_kota")
 _TOTAL_LABEL = re.compile(
     r"\s*(?:sub\s*-?\s*(?:jumlah|total)|grand\s*-?\s*total|jumlah|total)"
     r"(?:\s+(?:total|jumlah|keseluruhan|seluruhnya|semua|akhir|umum))?"
-    r"\s*:?\s*"
+    r"\s*[:.]?\s*"
     r"(?:$|(?:kab|kabupaten|kota|kec|kecamatan|kel|kelurahan|desa|prov|provinsi|propinsi"
     r"|wilayah|daerah)\b|se[-\s])",
     re.IGNORECASE,

@@ -196,7 +196,8 @@ def test_no_note_without_total_rows(tmp_path):
 @pytest.mark.parametrize(
     "label",
     ["Jumlah", "TOTAL", "Sub Jumlah", "Sub-Total", "Grand Total", "Jumlah Total", "Total:",
-     "Total Keseluruhan", "Jumlah Kota Ambon", "Total Kab. X", "JUMLAH KAB. KONAWE",
+     "Total Keseluruhan", "TOTAL.", "Total Jumlah", "Jumlah Kota Ambon", "Total Kab. X",
+     "JUMLAH KAB. KONAWE",
      "Jumlah Kabupaten Konawe", "Jumlah Se-Provinsi", "  jumlah  "],
 )  # fmt: skip
 def test_total_labels(label):
