@@ -112,7 +112,7 @@ _TOTAL_LABEL = re.compile(
     r"|wilayah|daerah)\b|se[-\s])",
     re.IGNORECASE,
 )
-_TOTAL_INITIALS = frozenset("JjTtGgSs")
+_TOTAL_INITIALS = frozenset("JjTtGgSs \t\xa0")  # first characters of a total label
 
 if csv.field_size_limit() < CSV_FIELD_LIMIT:
     csv.field_size_limit(CSV_FIELD_LIMIT)
@@ -175,11 +175,13 @@ class Table:
             has_id = False
             if ident >= 0:  # fast path: a row with an identifier is data, never a total
                 value = cells[ident]
-                has_id = bool(value) and (
-                    value.__class__ is not str
-                    or not (
-                        value.isspace()
-                        or (value.lstrip()[:1] in initials and match(value))  # `JUMLAH` here
+                has_id = (
+                    bool(value)
+                    and (
+                        value.__class__ is not str
+                        or not (  # blank, or a total label in the identifier column (`JUMLAH`)
+                            value[:1] in initials and (value.isspace() or match(value))
+                        )
                     )
                 )
                 if has_id and not first:
@@ -189,11 +191,11 @@ class Table:
             if value is None:
                 continue
             if not has_id:
-                total = value.__class__ is str and value.lstrip()[:1] in initials and match(value)
+                total = value.__class__ is str and value[:1] in initials and match(value)
                 if not total:
                     for i in labels:  # the label may stand in the name / regency column
                         c = cells[i]
-                        if c.__class__ is str and c.lstrip()[:1] in initials and match(c):
+                        if c.__class__ is str and c[:1] in initials and match(c):
                             total = True
                             break
                 if total:
