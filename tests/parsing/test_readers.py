@@ -315,6 +315,11 @@ def test_xlsx_sheet_named_after_the_dataset_native_types(tmp_path):
         None,
     ]
     assert [n for n, _ in rows] == [5, 6, 8]
+    assert [(n.rule, n.severity, n.count, n.rows) for n in table.notes] == [
+        ("file.sheet_read", "info", 0, []),
+        ("file.total_rows_skipped", "info", 1, [9]),  # the JUMLAH row
+    ]
+    assert "'Koperasi' (nama lembar sesuai dataset), bukan lembar pertama" in table.notes[0].reason
     first, second, third = (cells for _, cells in rows)
     assert first[0] == "0074010001"  # text keeps its leading zeros
     assert first[4] == datetime(2022, 3, 15)
