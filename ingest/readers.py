@@ -395,12 +395,19 @@ def _reject_ole2(path: Path) -> FileRejected:
 
 
 def _reject_not_a_submission(path: Path, head: bytes) -> None:
-    """Raise FileRejected if ``head`` shows an HTML page, an archive or an OLE2 file."""
+    """Raise FileRejected if ``head`` shows an OLE2 file, an archive, a PDF or an HTML page."""
     if head.startswith(_OLE2[:4]):
         raise _reject_ole2(path)
     for magic, kind in _ARCHIVES:
         if head.startswith(magic):
             raise _reject_archive(path, kind)
+    if head.startswith(b"%PDF"):
+        raise _reject_unreadable(
+            path,
+            "berkas ini dokumen PDF, bukan CSV/Excel; kirim datanya sebagai .xlsx atau .csv "
+            "(bukan hasil cetak/ekspor PDF)",
+            "PDF document",
+        )
     if _is_html(head):
         raise _reject_html(path)
 
@@ -826,6 +833,13 @@ def _check_archive(path: Path) -> None:
             f"{XLSX_MAX_RATIO} x size)))",
         )
     if "xl/workbook.xml" not in names:
+        if "mimetype" in names and _zip_member_head(path, "mimetype").startswith(b"app"):
+            raise _reject_unreadable(
+                path,
+                "berkas ini dokumen OpenDocument/LibreOffice (mis. .ods), bukan Excel .xlsx; "
+                "buka lalu simpan ulang sebagai .xlsx (Excel 2007-365)",
+                "OpenDocument package",
+            )
         if "[Content_Types].xml" not in names:
             raise _reject_archive(path, "ZIP (.zip)")
         raise _reject_unreadable(
@@ -833,6 +847,11 @@ def _check_archive(path: Path) -> None:
             "berkas bukan buku kerja Excel .xlsx (dokumen Office lain, mis. Word/PowerPoint)",
             "zip archive without xl/workbook.xml",
         )
+
+
+def _zip_member_head(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as zf, zf.open(name) as member:
+        return member.read(128)
 
 
 def _size(n: int) -> str:

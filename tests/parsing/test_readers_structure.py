@@ -438,6 +438,23 @@ def test_archives_named_csv_or_xlsx(tmp_path):
         assert err.rule == "file.archive" and "gzip" in err.reason
 
 
+@pytest.mark.parametrize("name", ["k.csv", "k.xlsx"])
+def test_pdf_is_named(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n")
+    err = _rejected(path)
+    assert err.rule == "file.unreadable" and "dokumen PDF" in err.reason
+
+
+def test_opendocument_spreadsheet_named_xlsx(tmp_path):
+    path = tmp_path / "k.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<office:document-content/>")
+    err = _rejected(path)
+    assert err.rule == "file.unreadable" and "OpenDocument" in err.reason and ".xlsx" in err.reason
+
+
 def _ole2(streams: list[str]) -> bytes:
     """An OLE2 header plus a directory sector naming ``streams`` (UTF-16 LE names)."""
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
