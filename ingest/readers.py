@@ -49,7 +49,8 @@ Formats told apart by content, whatever the extension: UTF-8 (BOM or not), Windo
 and UTF-16 LE/BE (BOM or not, Excel's "Unicode text") text is read; the delimiter is `,`,
 `;` or a tab (detected). An HTML page (``file.html_page``), a ZIP / gzip / 7z / RAR
 archive (``file.archive``), an old ``.xls`` (``file.old_xls``) or an encrypted workbook
-(``file.encrypted``) is rejected saying what it is and what to do.
+(``file.encrypted``) is rejected saying what it is and what to do; so is a PDF or an
+OpenDocument (.ods) file (``file.unreadable``).
 
 XLSX: hidden sheets are skipped; the sheet read is the visible one named after the
 dataset, else the first visible one whose first rows hold a header with the required
