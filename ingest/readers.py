@@ -1,4 +1,5 @@
-"""Streaming CSV / XLSX readers with header detection (contract section 1, "Formats").
+"""Streaming CSV / XLSX readers with header detection (contract section 1, "Formats", and
+section 2, "What real files also do").
 
 ``open_table(path, dataset)`` yields a :class:`Table`: the detected header row, the
 canonical column per position, and ``rows()``, a one-pass iterator of
@@ -9,12 +10,63 @@ the row in the file. Memory stays bounded: nothing reads a whole file.
 Cells: ``str`` from CSV; from XLSX whatever openpyxl yields (str, int, float, datetime,
 bool, None), except that a number whose cell format is a percentage is turned into text
 with ``%`` (0.6043 formatted as 60.43% arrives as "60.43%"), for datasets that have a
-percent column. Rows shorter than the header are padded with None; longer rows are left
-as they are (cells past the header have no column).
+percent column. Rows shorter than the header are padded with None (a short row whose
+missing trailing cells are empty is common and legitimate).
 
-Not data, skipped and not counted: fully empty rows, rows whose first non-empty cell is
-JUMLAH / TOTAL / Jumlah Total / Grand Total / Sub Total (any case), and a column-number
-row right below the header (`1 2 3 ...` or `(1) (2) (3) ...`).
+``Table.notes`` (:class:`ReaderNote`) tell the loader what the reader did that a user must
+hear of; they are filled at open and while ``rows()`` runs (complete once it is exhausted).
+
+Not data, skipped: fully empty rows, a column-number row right below the header
+(`1 2 3 ...` or `(1) (2) (3) ...`) and total / subtotal rows anywhere in the table; the
+total rows are counted in the note ``file.total_rows_skipped``. A row is a total row when
+its identifier cell (``nik_koperasi`` / ``nib`` / ``nomor_dokumen``, where the file has
+one) is empty and a label cell (the first non-empty cell, or the name / regency cell, so
+a row number or empty first cells do not hide it) is a total label: a total keyword
+(`Jumlah`, `Total`, `Sub Jumlah`, `Subtotal`, `Grand Total`, `Jumlah Total`, `Total
+Keseluruhan`, ...) alone or followed by a region (`Kab.`, `Kabupaten`, `Kota`, `Kec.`,
+`Provinsi`, `Se-...`, `Wilayah`): `Jumlah Kota Ambon`, `TOTAL KAB. KONAWE`. A keyword
+followed by anything else is a name (`Total Jaya Abadi`, `Jumlah Rejeki`), and so is a
+row that carries an identifier, whatever its label. Known gap: `Jumlah Kendari` (a
+regency name without Kab./Kota) is read as a name.
+
+CSV structure (broken quoting never merges rows silently; each case raises
+``file.malformed_csv`` naming the physical line):
+  - quotes are parsed strictly: text after a closing quote (`"Maju" Jaya`) or a quote
+    still open at the end of the file is an error;
+  - a data record longer than the header is an error unless its extra cells are empty
+    (Excel's trailing separators `a;b;c;;;` are accepted and dropped): values would land
+    under the wrong columns;
+  - a record shorter than the header is accepted (padded), unless it spans lines;
+  - a quoted field running over line ends is accepted only where the contract has
+    multi-line text: a free-text column (``judul``, ``ruang_lingkup``, ``uraian``,
+    ``sumber``) or an extra column (`Keterangan`, `Alamat`), in a record with the
+    header's field count, and only if the field does not itself hold a row's worth of
+    separators (header width - 1), the trace of rows swallowed by an unclosed quote.
+    Anywhere else (a name, a code, a number) it is an unclosed quote.
+  Title lines above the header are read leniently (they only have to be skipped).
+
+Formats told apart by content, whatever the extension: UTF-8 (BOM or not), Windows-1252
+and UTF-16 LE/BE (BOM or not, Excel's "Unicode text") text is read; the delimiter is `,`,
+`;` or a tab (detected). An HTML page (``file.html_page``), a ZIP / gzip / 7z / RAR
+archive (``file.archive``), an old ``.xls`` (``file.old_xls``) or an encrypted workbook
+(``file.encrypted``) is rejected saying what it is and what to do; so is a PDF or an
+OpenDocument (.ods) file (``file.unreadable``).
+
+XLSX: hidden sheets are skipped; the sheet read is the visible one named after the
+dataset, else the first visible one whose first rows hold a header with the required
+columns, else the first visible one (which then reports the missing header). A formula
+without a cached value (a workbook written by a script) is read as missing and named
+(sheet!cell) in the warning ``file.formula_without_value``; found by a streaming scan of
+the sheet XML (``<f>`` without ``<v>``, or with an empty ``<v>`` on a non-text cell).
+
+Bounded cost: a workbook whose parts unpack to more than
+``max(XLSX_RATIO_FLOOR, XLSX_MAX_RATIO x file size)`` (or ``XLSX_MAX_UNCOMPRESSED``) is
+rejected as ``file.too_large`` before it is parsed: openpyxl keeps all shared strings in
+memory (a 100 MB strings part costs ~850 MB and 90 s), and parse time is linear in the
+unpacked XML, so this bounds both. Legit workbooks compress 5-20x (a 200k-row register:
+~15 MB on disk, ~150 MB of XML), far below 100x; the 50 MB floor leaves any small file
+alone unless it unpacks to more than 50 MB. A CSV costs time linear in its size; one cell
+is bounded by ``CSV_FIELD_LIMIT``.
 
 Every problem with the file as a whole raises :class:`FileRejected`, also from inside
 ``rows()`` (a CSV that turns malformed, or an XLSX that turns out truncated, deep in the
@@ -43,21 +95,25 @@ HEADER_SEARCH_ROWS = 11  # up to 10 title / note / blank rows above the header
 CSV_FIELD_LIMIT = 16 * 1024 * 1024  # characters in one CSV cell
 CSV_SAMPLE_BYTES = 64 * 1024
 XLSX_MAX_UNCOMPRESSED = 2 * 1024**3  # 2 GiB of XML in one workbook is not a submission
-XLSX_MAX_RATIO = 200  # compression ratio above which a big archive is a zip bomb
-XLSX_RATIO_MIN_SIZE = 100 * 1024**2  # ... if it also expands to at least this much
-CSV_DELIMITERS = (",", ";")
-TOTAL_LABELS = frozenset(
-    {
-        "jumlah",
-        "total",
-        "jumlahtotal",
-        "totaljumlah",
-        "grandtotal",
-        "subtotal",
-        "jumlahkeseluruhan",
-        "totalkeseluruhan",
-    }
+XLSX_MAX_RATIO = 100  # unpacked size / file size above which a workbook is a bomb ...
+XLSX_RATIO_FLOOR = 50 * 1024**2  # ... if it also unpacks to more than this
+CSV_DELIMITERS = (",", ";", "\t")  # in order of preference when two read a header
+NOTE_ROWS = 20  # row numbers / cells named in a note
+FORMULA_CELLS_KEPT = 1000  # formula cells without value remembered by address
+# Contract columns that may hold multi-line text (CSV: a quoted field over line ends).
+FREE_TEXT_COLUMNS = frozenset({"judul", "ruang_lingkup", "uraian", "sumber"})
+IDENTIFIER_COLUMNS = ("nik_koperasi", "nib", "nomor_dokumen")  # a total row has none
+LABEL_COLUMNS = ("nama_koperasi", "nama_usaha", "nama_mitra", "kabupaten_kota")
+
+_TOTAL_LABEL = re.compile(
+    r"\s*(?:sub\s*-?\s*(?:jumlah|total)|grand\s*-?\s*total|jumlah|total)"
+    r"(?:\s+(?:total|jumlah|keseluruhan|seluruhnya|semua|akhir|umum))?"
+    r"\s*[:.]?\s*"
+    r"(?:$|(?:kab|kabupaten|kota|kec|kecamatan|kel|kelurahan|desa|prov|provinsi|propinsi"
+    r"|wilayah|daerah)\b|se[-\s])",
+    re.IGNORECASE,
 )
+_TOTAL_INITIALS = frozenset("JjTtGgSs \t\xa0")  # first characters of a total label
 
 if csv.field_size_limit() < CSV_FIELD_LIMIT:
     csv.field_size_limit(CSV_FIELD_LIMIT)
@@ -73,19 +129,17 @@ class FileRejected(Exception):
         self.detail = detail  # English, for engineers
 
 
-TOTAL_ROWS_SKIPPED = "file.total_rows_skipped"
+TOTAL_ROWS_SKIPPED = "file.total_rows_skipped"  # the note counting total / subtotal rows
 
 
 @dataclass
 class ReaderNote:
-    """Something the reader did that the submission log must show (not an error)."""
-
     rule: str  # e.g. "file.total_rows_skipped", "file.formula_without_value"
     severity: str  # "info" (logged, does not make a warning) or "warning"
     reason: str  # Indonesian, for the clerk
     detail: str  # English, for engineers
     count: int = 0
-    rows: list[int] = field(default_factory=list)  # first row numbers
+    rows: list[int] = field(default_factory=list)  # first NOTE_ROWS row numbers
 
 
 @dataclass
@@ -94,18 +148,76 @@ class Table:
     columns: list[str | None]  # canonical column per position, None = extra column
     header_row: int  # 1-based line (CSV) / sheet row (XLSX) of the header
     format: str  # csv | xlsx
-    encoding: str | None = None  # CSV: utf-8-sig | utf-8 | cp1252
-    delimiter: str | None = None  # CSV: , or ;
+    encoding: str | None = None  # CSV: utf-8-sig | utf-8 | cp1252 | utf-16 | utf-16-le/-be
+    delimiter: str | None = None  # CSV: , or ; or \t
     sheet: str | None = None  # XLSX: the sheet read
     notes: list[ReaderNote] = field(default_factory=list)  # filled at open and by rows()
     _source: Iterator[tuple[int, list[Any]]] | None = field(default=None, repr=False)
+    # XLSX: row number -> addresses of formula cells without a cached value (data rows)
+    _formulas: _FormulaCells | None = field(default=None, repr=False)
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """The data rows below the header as ``(row_number, cells)``; one pass only."""
         source, self._source = self._source, None
         if source is None:
             raise RuntimeError("Table.rows() can be iterated only once")
-        return _data_rows(source, len(self.header))
+        return self._data_rows(source)
+
+    def _data_rows(self, source: Iterator[tuple[int, list[Any]]]) -> Iterator:
+        width = len(self.header)
+        pad = [None] * width
+        ident = next((self.columns.index(c) for c in IDENTIFIER_COLUMNS if c in self.columns), -1)
+        labels = tuple(i for i, c in enumerate(self.columns) if c in LABEL_COLUMNS)
+        totals: list[int] = []
+        total_count = 0
+        formulas = self._formulas
+        first = True
+        match, initials = _TOTAL_LABEL.match, _TOTAL_INITIALS  # the hot loop: checks inlined
+        for number, cells in source:
+            if len(cells) < width:
+                cells.extend(pad[len(cells) :])
+            has_id = False
+            if ident >= 0:  # fast path: a row with an identifier is data, never a total
+                value = cells[ident]
+                has_id = (
+                    bool(value)
+                    and (
+                        value.__class__ is not str
+                        or not (  # blank, or a total label in the identifier column (`JUMLAH`)
+                            value[:1] in initials and (value.isspace() or match(value))
+                        )
+                    )
+                )
+                if has_id and not first:
+                    yield number, cells
+                    continue
+            value = _first_value(cells)
+            if value is None:
+                continue
+            if not has_id:
+                total = value.__class__ is str and value[:1] in initials and match(value)
+                if not total:
+                    for i in labels:  # the label may stand in the name / regency column
+                        c = cells[i]
+                        if c.__class__ is str and c[:1] in initials and match(c):
+                            total = True
+                            break
+                if total:
+                    total_count += 1
+                    if len(totals) < NOTE_ROWS:
+                        totals.append(number)
+                    if formulas is not None:
+                        formulas.drop_row(number)
+                    continue
+            if first:
+                first = False
+                if _is_column_number_row(cells):
+                    continue
+            yield number, cells
+        if total_count:
+            self.notes.append(_total_note(total_count, totals))
+        if formulas is not None and formulas.count:
+            self.notes.append(formulas.note(self.sheet or ""))
 
 
 # --------------------------------------------------------------------------- shared
@@ -121,6 +233,18 @@ def _first_value(cells: Iterable[Any]) -> Any:
             continue
         return c
     return None
+
+
+def _total_note(count: int, rows: list[int]) -> ReaderNote:
+    listed = ", ".join(map(str, rows)) + (", ..." if count > len(rows) else "")
+    return ReaderNote(
+        TOTAL_ROWS_SKIPPED,
+        "info",
+        f"{count} baris jumlah/subtotal dilewati, bukan data (baris {listed})",
+        f"{count} total/subtotal rows skipped (rows {listed})",
+        count=count,
+        rows=rows,
+    )
 
 
 _COLUMN_NUMBER = re.compile(r"\(?\s*(\d{1,4})\s*\)?")
@@ -143,30 +267,6 @@ def _is_column_number_row(cells: list[Any]) -> bool:
         else:
             return False
     return len(numbers) >= 3 and numbers == list(range(1, len(numbers) + 1))
-
-
-def _data_rows(
-    source: Iterator[tuple[int, list[Any]]], width: int
-) -> Iterator[tuple[int, list[Any]]]:
-    first = True
-    for number, cells in source:
-        value = _first_value(cells)
-        if value is None:
-            continue
-        if (
-            isinstance(value, str)
-            and value.lstrip()[:1] in "JjTtGgSs"
-            and normalise_header(value) in TOTAL_LABELS
-        ):
-            continue
-        if first:
-            first = False
-            if _is_column_number_row(cells):
-                continue
-        if len(cells) < width:
-            cells = list(cells)
-            cells.extend([None] * (width - len(cells)))
-        yield number, cells
 
 
 def _header_text(cell: Any) -> str:
@@ -237,6 +337,85 @@ def _find_header(
     )
 
 
+# --------------------------------------------------------------------------- what a file is
+
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ARCHIVES = (
+    (b"\x1f\x8b", "gzip (.gz)"),
+    (b"7z\xbc\xaf\x27\x1c", "7-Zip (.7z)"),
+    (b"Rar!\x1a\x07", "RAR (.rar)"),
+)
+_HTML_START = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<meta")
+
+
+def _is_html(head: bytes) -> bool:
+    start = head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith(_HTML_START):
+        return True
+    return start.startswith((b"<?xml", b"<!--", b"<!doctype")) and b"<html" in start
+
+
+def _reject_html(path: Path) -> FileRejected:
+    return FileRejected(
+        "file.html_page",
+        "berkas ini halaman HTML (web), bukan CSV/Excel; unduh ulang data dari aplikasinya "
+        "sebagai .xlsx atau .csv (halaman web yang disimpan, misalnya halaman galat atau "
+        "login, tidak berisi data)",
+        f"{path.name}: HTML page",
+    )
+
+
+def _reject_archive(path: Path, kind: str) -> FileRejected:
+    return FileRejected(
+        "file.archive",
+        f"berkas ini arsip {kind}, bukan CSV/Excel; ekstrak arsipnya dan kirim berkas "
+        ".csv/.xlsx di dalamnya satu per satu",
+        f"{path.name}: {kind} archive",
+    )
+
+
+def _reject_ole2(path: Path) -> FileRejected:
+    """An OLE2 compound file: an encrypted (password-protected) .xlsx keeps its package in
+    an ``EncryptedPackage`` stream; anything else is an old binary Office file (.xls)."""
+    marker = "EncryptedPackage".encode("utf-16-le")
+    with path.open("rb") as fh:
+        tail = b""
+        while chunk := fh.read(1 << 20):
+            if marker in tail + chunk:
+                return FileRejected(
+                    "file.encrypted",
+                    "berkas Excel ini terkunci kata sandi (terenkripsi) sehingga tidak dapat "
+                    "dibaca; buka di Excel, hapus kata sandinya (File > Info > Protect "
+                    "Workbook), simpan ulang sebagai .xlsx lalu kirim lagi",
+                    f"{path.name}: OLE2 container with an EncryptedPackage stream",
+                )
+            tail = chunk[-len(marker) :]
+    return FileRejected(
+        "file.old_xls",
+        "berkas ini berformat Excel lama (.xls, Excel 97-2003); buka di Excel dan simpan "
+        "ulang sebagai .xlsx (Excel Workbook) atau CSV, lalu kirim lagi",
+        f"{path.name}: OLE2 container (.xls or other old Office file)",
+    )
+
+
+def _reject_not_a_submission(path: Path, head: bytes) -> None:
+    """Raise FileRejected if ``head`` shows an OLE2 file, an archive, a PDF or an HTML page."""
+    if head.startswith(_OLE2[:4]):
+        raise _reject_ole2(path)
+    for magic, kind in _ARCHIVES:
+        if head.startswith(magic):
+            raise _reject_archive(path, kind)
+    if head.startswith(b"%PDF"):
+        raise _reject_unreadable(
+            path,
+            "berkas ini dokumen PDF, bukan CSV/Excel; kirim datanya sebagai .xlsx atau .csv "
+            "(bukan hasil cetak/ekspor PDF)",
+            "PDF document",
+        )
+    if _is_html(head):
+        raise _reject_html(path)
+
+
 # --------------------------------------------------------------------------- CSV
 
 _CP1252_UNDEFINED = {0x81, 0x8D, 0x8F, 0x90, 0x9D}
@@ -260,30 +439,35 @@ def _reject_unreadable(path: Path, reason: str, detail: str) -> FileRejected:
     return FileRejected("file.unreadable", reason, f"{path.name}: {detail}")
 
 
+def _utf16_without_bom(head: bytes) -> str | None:
+    """``utf-16-le`` / ``utf-16-be`` if ``head`` looks like UTF-16 text without a BOM:
+    mostly ASCII, so nearly every other byte is NUL, on one side only."""
+    sample = head[: 4096 & ~1]
+    if len(sample) < 8:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    half = len(sample) // 2
+    even_nul, odd_nul = even.count(0), odd.count(0)
+    if odd_nul > half * 0.6 and even_nul < half * 0.05:
+        return "utf-16-le"
+    if even_nul > half * 0.6 and odd_nul < half * 0.05:
+        return "utf-16-be"
+    return None
+
+
 def _sniff_encoding(path: Path, head: bytes) -> str:
     if head.startswith(codecs.BOM_UTF8):
+        if _is_html(head):
+            raise _reject_html(path)
         return "utf-8-sig"
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise _reject_unreadable(
-            path,
-            "berkas CSV berenkode UTF-16 (Unicode text); simpan ulang sebagai "
-            "'CSV UTF-8 (Comma delimited)'",
-            "UTF-16 CSV is not accepted",
-        )
+        return _utf16(path, head, "utf-16")
     if head.startswith(b"PK\x03\x04"):
-        raise _reject_unreadable(
-            path,
-            "berkas ini berisi Excel (.xlsx) tetapi bernama .csv; ganti ekstensinya menjadi "
-            ".xlsx atau simpan ulang sebagai CSV",
-            "zip/xlsx content in a .csv file",
-        )
-    if head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _reject_unreadable(
-            path,
-            "berkas ini berformat Excel lama (.xls) tetapi bernama .csv; simpan ulang sebagai "
-            ".xlsx atau CSV",
-            "OLE2 (.xls) content in a .csv file",
-        )
+        raise _reject_zip_as_csv(path)
+    _reject_not_a_submission(path, head)
+    utf16 = _utf16_without_bom(head)
+    if utf16:
+        return _utf16(path, head, utf16)
     control = sum(head.count(bytes([b])) for b in (*range(0, 9), *range(14, 32)))
     if b"\x00" in head or control > max(8, len(head) // 100):
         raise _reject_unreadable(
@@ -302,15 +486,48 @@ def _sniff_encoding(path: Path, head: bytes) -> str:
     return "utf-8"
 
 
+def _utf16(path: Path, head: bytes, encoding: str) -> str:
+    """``encoding``, unless the UTF-16 text is an HTML page."""
+    text = head[: 4096 & ~1].decode(encoding, "replace")
+    if _is_html(text.encode("utf-8", "replace")):
+        raise _reject_html(path)
+    return encoding
+
+
+def _reject_zip_as_csv(path: Path) -> FileRejected:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            workbook = "xl/workbook.xml" in zf.namelist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError):
+        workbook = False
+    if workbook:
+        return _reject_unreadable(
+            path,
+            "berkas ini berisi Excel (.xlsx) tetapi bernama .csv; ganti ekstensinya menjadi "
+            ".xlsx atau simpan ulang sebagai CSV",
+            "zip/xlsx content in a .csv file",
+        )
+    return _reject_archive(path, "ZIP (.zip)")
+
+
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 
 
+def _reject_nul(path: Path, where: str) -> FileRejected:
+    return _reject_unreadable(
+        path,
+        "berkas tidak dapat dibaca sebagai teks CSV (isi biner/rusak: karakter NUL)",
+        f"NUL character at {where}",
+    )
+
+
 class _NulGuard(io.RawIOBase):
     """A binary stream that refuses NUL bytes: the sniffed sample checks only the first
     64 KB, and PostgreSQL cannot store a NUL in text, so a NUL deep in a CSV would abort
-    the file's COPY with a database error. Checking each chunk costs next to nothing."""
+    the file's COPY with a database error. Checking each chunk costs next to nothing.
+    (UTF-16 text is full of NUL bytes: it is checked after decoding, `_TextNulGuard`.)"""
 
     def __init__(self, raw: io.BufferedIOBase, path: Path):
         self._raw = raw
@@ -334,41 +551,174 @@ class _NulGuard(io.RawIOBase):
         if n:
             at = bytes(memoryview(buffer)[:n]).find(b"\x00")
             if at >= 0:
-                raise _reject_unreadable(
-                    self._path,
-                    "berkas tidak dapat dibaca sebagai teks CSV (isi biner/rusak: karakter NUL)",
-                    f"NUL byte at offset {start + at}",
-                )
+                raise _reject_nul(self._path, f"offset {start + at}")
         return n
 
 
-_SEP_LINE = re.compile(r'"?sep=(.)"?[,;]*', re.IGNORECASE)
+class _TextNulGuard:
+    """Lines of a decoded UTF-16 text, refusing a NUL character (see `_NulGuard`)."""
+
+    def __init__(self, text: io.TextIOBase, path: Path):
+        self._text = text
+        self._path = path
+        self._line = 0
+
+    def __iter__(self) -> _TextNulGuard:
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._text)
+        self._line += 1
+        if "\x00" in line:
+            raise _reject_nul(self._path, f"line {self._line} (after the header)")
+        return line
 
 
-def _csv_records(text: io.TextIOBase, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+_SEP_LINE = re.compile(r' *"?sep=(.)"?[,;]*\s*', re.IGNORECASE)
+
+
+def _csv_records(text: Iterable[str], delimiter: str) -> Iterator[tuple[int, int, list[str]]]:
+    """(first line, last line, cells) of each record; lenient (title lines, header)."""
     reader = csv.reader(text, delimiter=delimiter, quotechar='"', doublequote=True)
     line = 0
     for record in reader:
-        yield line + 1, record
+        yield line + 1, reader.line_num, record
         line = reader.line_num
 
 
-def _guarded(records: Iterator[tuple[int, list[Any]]], path: Path) -> Iterator:
+def _guarded(records: Iterator, path: Path) -> Iterator:
     try:
         yield from records
     except csv.Error as exc:
-        raise FileRejected(
-            "file.malformed_csv",
-            f"berkas CSV rusak: {exc} (periksa tanda kutip yang tidak ditutup)",
-            f"{path.name}: csv error: {exc}",
-        ) from exc
+        raise _malformed(path, 0, exc) from exc
     except (OSError, UnicodeError) as exc:
         raise _reject_unreadable(path, "berkas tidak dapat dibaca", repr(exc)) from exc
+
+
+_CSV_ERRORS = (
+    ("expected after", "ada teks sesudah tanda kutip penutup (tanda kutip di dalam isi sel?)"),
+    ("unexpected end of data", "tanda kutip dibuka tetapi tidak ditutup sampai akhir berkas"),
+    ("field larger than field limit", "isi satu sel lebih dari 16 juta karakter"),
+    ("new-line character seen", "baris baru di tengah sel tanpa tanda kutip"),
+)
+
+
+def _malformed(path: Path, first: int, exc: csv.Error, last: int = 0) -> FileRejected:
+    message = str(exc)
+    what = next((text for key, text in _CSV_ERRORS if key in message), message)
+    if last > first:
+        what = (
+            f"tanda kutip yang dibuka di baris ini belum benar ditutup sampai baris {last}: {what}"
+        )
+    where = f"baris {first}: " if first else ""
+    return FileRejected(
+        "file.malformed_csv",
+        f"berkas CSV rusak: {where}{what}; baris data tidak digabung. Perbaiki tanda kutip "
+        '(") yang tidak ditutup lalu kirim lagi',
+        f"{path.name}: csv error in the record from line {first} to {last}: {message}",
+    )
 
 
 def _head(text: io.TextIOBase, delimiter: str, rows: int, path: Path) -> list:
     text.seek(0)
     return list(islice(_guarded(_csv_records(text, delimiter), path), rows))
+
+
+@dataclass
+class _CsvShape:
+    """What a data record must look like (see the module docstring, "CSV structure")."""
+
+    path: Path
+    delimiter: str
+    header: list[str]
+    columns: list[str | None]
+    header_row: int
+
+    def reject(self, first: int, last: int, reason: str, detail: str) -> FileRejected:
+        lines = f"baris {first}" if first == last else f"baris {first}-{last}"
+        return FileRejected(
+            "file.malformed_csv",
+            f"berkas CSV rusak: {lines}: {reason}; baris data tidak digabung. Perbaiki "
+            'tanda kutip (") atau pemisah lalu kirim lagi',
+            f"{self.path.name}: lines {first}-{last}: {detail}",
+        )
+
+    def check(self, first: int, last: int, record: list[str]) -> list[str]:
+        """The record if it is sound (its empty cells past the header dropped), else
+        raise FileRejected. Called only for records spanning lines or too long."""
+        width = len(self.columns)
+        if len(record) > width:
+            extra = record[width:]
+            if any(cell.strip() for cell in extra):
+                used = max(i for i, cell in enumerate(record) if cell.strip()) + 1
+                raise self.reject(
+                    first,
+                    last,
+                    f"berisi {used} kolom, padahal judul kolom (baris {self.header_row}) "
+                    f"hanya {width} kolom; kemungkinan ada pemisah "
+                    f"({_delimiter_name(self.delimiter)}) di dalam isi sel tanpa tanda kutip",
+                    f"{used} fields with values, the header has {width}",
+                )
+            del record[width:]
+        if first == last:
+            return record
+        if len(record) < width:
+            raise self.reject(
+                first,
+                last,
+                f"tanda kutip yang tidak ditutup menggabungkan {last - first + 1} baris "
+                f"menjadi satu ({len(record)} dari {width} kolom)",
+                f"record over {last - first + 1} lines with {len(record)}/{width} fields",
+            )
+        for i, cell in enumerate(record):
+            if "\n" not in cell and "\r" not in cell:
+                continue
+            column = self.columns[i]
+            name = column or self.header[i] or f"kolom {i + 1}"
+            if column is not None and column not in FREE_TEXT_COLUMNS:
+                raise self.reject(
+                    first,
+                    last,
+                    f"isi kolom {name} memanjang ke baris berikutnya (tanda kutip tidak "
+                    "ditutup?); kolom ini tidak boleh berisi teks beberapa baris",
+                    f"quoted field of column {name} spans lines {first}-{last}",
+                )
+            if width > 2 and cell.count(self.delimiter) >= width - 1:
+                raise self.reject(
+                    first,
+                    last,
+                    f"isi kolom {name} memuat baris-baris data lain (tanda kutip tidak ditutup?)",
+                    f"multi-line field of column {name} holds {cell.count(self.delimiter)} "
+                    f"delimiters: rows swallowed by an unclosed quote",
+                )
+        return record
+
+
+def _delimiter_name(delimiter: str) -> str:
+    return {"\t": "tab", ",": "koma", ";": "titik koma"}.get(delimiter, delimiter)
+
+
+def _checked_records(
+    text: Iterable[str], shape: _CsvShape, line: int
+) -> Iterator[tuple[int, list[str]]]:
+    """Data records from physical line ``line + 1`` on, parsed strictly and checked."""
+    reader = csv.reader(
+        text, delimiter=shape.delimiter, quotechar='"', doublequote=True, strict=True
+    )
+    width = len(shape.columns)
+    base = line
+    check = shape.check
+    try:
+        for record in reader:
+            end = base + reader.line_num
+            if end - line > 1 or len(record) > width:
+                record = check(line + 1, end, record)
+            yield line + 1, record
+            line = end
+    except csv.Error as exc:
+        raise _malformed(shape.path, line + 1, exc, base + reader.line_num) from exc
+    except (OSError, UnicodeError) as exc:
+        raise _reject_unreadable(shape.path, "berkas tidak dapat dibaca", repr(exc)) from exc
 
 
 @contextmanager
@@ -379,15 +729,16 @@ def _open_csv(path: Path, dataset: Dataset) -> Iterator[Table]:
             raise FileRejected("file.empty", "berkas kosong (0 byte)", f"{path.name}: 0 bytes")
         encoding = _sniff_encoding(path, sample)
         raw.seek(0)
+        utf16 = encoding.startswith("utf-16")
         text = io.TextIOWrapper(
-            io.BufferedReader(_NulGuard(raw, path), 1 << 16),
+            io.BufferedReader(raw if utf16 else _NulGuard(raw, path), 1 << 16),
             encoding=encoding,
-            errors="kumkm_cp1252_fallback",
+            errors="strict" if utf16 else "kumkm_cp1252_fallback",
             newline="",
         )
         try:
-            first_line = text.readline(4096).strip()
-        except UnicodeError as exc:  # pragma: no cover - the fallback handler decodes all
+            first_line = text.readline(4096).rstrip("\r\n")
+        except UnicodeError as exc:
             raise _reject_unreadable(path, "berkas tidak dapat dibaca", repr(exc)) from exc
         sep = _SEP_LINE.fullmatch(first_line)
         forced = sep.group(1) if sep and sep.group(1) in CSV_DELIMITERS else None
@@ -404,18 +755,26 @@ def _open_csv(path: Path, dataset: Dataset) -> Iterator[Table]:
             raise failures[0]
         delimiter = _choose_delimiter(dataset, heads)
         head = heads[delimiter]
-        index, header, columns = _find_header(dataset, head, path.name)
+        index, header, columns = _find_header(
+            dataset, [(first, cells) for first, _, cells in head], path.name
+        )
+        header_row, header_end = head[index][0], head[index][1]
         text.seek(0)
-        records = _guarded(_csv_records(text, delimiter), path)
-        consumed = list(islice(records, len(head)))
+        try:
+            for _ in range(header_end):
+                text.readline()
+        except UnicodeError as exc:  # pragma: no cover - read once already by _head
+            raise _reject_unreadable(path, "berkas tidak dapat dibaca", repr(exc)) from exc
+        shape = _CsvShape(path, delimiter, header, columns, header_row)
+        lines = _TextNulGuard(text, path) if utf16 else text
         table = Table(
             header=header,
             columns=columns,
-            header_row=head[index][0],
+            header_row=header_row,
             format="csv",
             encoding=encoding,
             delimiter=delimiter,
-            _source=chain(consumed[index + 1 :], records),
+            _source=_checked_records(lines, shape, header_end),
         )
         try:
             yield table
@@ -429,7 +788,7 @@ def _choose_delimiter(dataset: Dataset, heads: dict[str, list]) -> str:
     best, best_score = None, None
     for delimiter, head in heads.items():
         score = (0, 0, 0, 0)
-        for number, cells in head:
+        for number, _, cells in head:
             cand = _rank(dataset, 0, number, cells)
             full = cand.required == len(dataset.required_columns)
             row_score = (int(full), cand.required, cand.known, len(cells))
@@ -445,17 +804,11 @@ def _choose_delimiter(dataset: Dataset, heads: dict[str, list]) -> str:
 
 def _check_archive(path: Path) -> None:
     with path.open("rb") as fh:
-        magic = fh.read(8)
-    if not magic:
+        head = fh.read(4096)
+    if not head:
         raise FileRejected("file.empty", "berkas kosong (0 byte)", f"{path.name}: 0 bytes")
-    if magic.startswith(b"\xd0\xcf\x11\xe0"):
-        raise _reject_unreadable(
-            path,
-            "berkas berformat Excel lama (.xls) atau terenkripsi/berkata sandi; simpan ulang "
-            "sebagai .xlsx tanpa kata sandi",
-            "OLE2 container (.xls or password-protected xlsx)",
-        )
-    if not magic.startswith(b"PK"):
+    _reject_not_a_submission(path, head)
+    if not head.startswith(b"PK"):
         raise _reject_unreadable(
             path,
             "berkas bukan berkas Excel .xlsx yang sah (mungkin CSV/teks yang diberi nama .xlsx)",
@@ -470,23 +823,45 @@ def _check_archive(path: Path) -> None:
             path, "berkas Excel rusak atau tidak lengkap (terpotong)", f"bad zip: {exc}"
         ) from exc
     total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos)
-    if total > XLSX_MAX_UNCOMPRESSED or (
-        total > XLSX_RATIO_MIN_SIZE and total > XLSX_MAX_RATIO * max(packed, 1)
-    ):
+    size = path.stat().st_size
+    limit = min(XLSX_MAX_UNCOMPRESSED, max(XLSX_RATIO_FLOOR, XLSX_MAX_RATIO * size))
+    if total > limit:
         raise FileRejected(
             "file.too_large",
-            "isi berkas Excel terlalu besar untuk diproses; bagi data menjadi beberapa "
-            "berkas atau kirim sebagai CSV",
-            f"{path.name}: archive expands to {total} bytes from {packed} "
-            f"(limit {XLSX_MAX_UNCOMPRESSED}, ratio limit {XLSX_MAX_RATIO})",
+            f"isi berkas Excel ini terlalu besar untuk ukurannya: {_size(size)} di disk "
+            f"menjadi {_size(total)} setelah dibuka (batas {_size(limit)}); berkas seperti "
+            "ini tidak dapat diproses dengan aman. Simpan ulang dari Excel, bagi datanya "
+            "menjadi beberapa berkas, atau kirim sebagai CSV",
+            f"{path.name}: parts unpack to {total} bytes from a {size}-byte file (limit "
+            f"{limit} = min({XLSX_MAX_UNCOMPRESSED}, max({XLSX_RATIO_FLOOR}, "
+            f"{XLSX_MAX_RATIO} x size)))",
         )
     if "xl/workbook.xml" not in names:
+        if "mimetype" in names and _zip_member_head(path, "mimetype").startswith(b"app"):
+            raise _reject_unreadable(
+                path,
+                "berkas ini dokumen OpenDocument/LibreOffice (mis. .ods), bukan Excel .xlsx; "
+                "buka lalu simpan ulang sebagai .xlsx (Excel 2007-365)",
+                "OpenDocument package",
+            )
+        if "[Content_Types].xml" not in names:
+            raise _reject_archive(path, "ZIP (.zip)")
         raise _reject_unreadable(
             path,
-            "berkas bukan buku kerja Excel .xlsx (isi arsip tidak dikenal)",
+            "berkas bukan buku kerja Excel .xlsx (dokumen Office lain, mis. Word/PowerPoint)",
             "zip archive without xl/workbook.xml",
         )
+
+
+def _zip_member_head(path: Path, name: str) -> bytes:
+    with zipfile.ZipFile(path) as zf, zf.open(name) as member:
+        return member.read(128)
+
+
+def _size(n: int) -> str:
+    if n >= 1024**2:
+        return f"{n / 1024**2:.0f} MB"
+    return f"{max(1, round(n / 1024))} KB"
 
 
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
@@ -528,6 +903,136 @@ def _xlsx_rows(ws: Any, percent_aware: bool, path: Path) -> Iterator[tuple[int, 
         ) from exc
 
 
+_CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_TYPE = re.compile(rb'\bt="([A-Za-z]+)"')
+_ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
+_SCAN_CHUNK = 1 << 20
+_SCAN_CARRY_MAX = 1 << 20  # one cell's XML longer than this: leave it to openpyxl
+
+
+@dataclass
+class _FormulaCells:
+    """Formula cells without a cached value below the header, by row (bounded)."""
+
+    by_row: dict[int, list[str]] = field(default_factory=dict)
+    count: int = 0
+    kept: int = 0
+
+    def add(self, row: int, ref: str) -> None:
+        self.count += 1
+        if self.kept < FORMULA_CELLS_KEPT:
+            self.by_row.setdefault(row, []).append(ref)
+            self.kept += 1
+
+    def drop_row(self, row: int) -> None:
+        """A skipped total row: its formulas (a JUMLAH =SUM) are no data lost."""
+        refs = self.by_row.pop(row, None)
+        if refs:
+            self.count -= len(refs)
+
+    def note(self, sheet: str) -> ReaderNote:
+        refs = [f"{sheet}!{ref}" for row in sorted(self.by_row) for ref in self.by_row[row]]
+        shown = ", ".join(refs[:NOTE_ROWS]) + (" ..." if self.count > NOTE_ROWS else "")
+        return ReaderNote(
+            "file.formula_without_value",
+            "warning",
+            f"{self.count} sel berisi rumus tanpa nilai tersimpan ({shown}); sel ini dibaca "
+            "kosong. Buka berkas di Excel dan simpan ulang (nilai rumus ikut tersimpan), "
+            "lalu kirim lagi",
+            f"{self.count} formula cells without a cached value ({shown}), read as missing",
+            count=self.count,
+            rows=sorted(self.by_row)[:NOTE_ROWS],
+        )
+
+
+def _scan_formulas(stream: Any, after_row: int) -> _FormulaCells:
+    """Formula cells without a cached value in a sheet's XML (streamed, bounded memory).
+
+    A cell is ``<c r="D5" ...><f>..</f><v>..</v></c>``; without ``<v>``, or with an empty
+    ``<v/>`` on a non-text cell (openpyxl writes ``<v />`` for a formula it cannot
+    evaluate; Excel writes ``t="str"`` with an empty ``<v></v>`` for an empty text
+    result), openpyxl yields None for it. Only cells below ``after_row`` count.
+    """
+    found = _FormulaCells()
+    buf = stream.read(_SCAN_CHUNK)
+    root = _ROOT_PREFIX.search(buf)
+    prefix = root.group(1) + b":" if root and root.group(1) else b""
+    f_open, c_open, c_close = b"<" + prefix + b"f", b"<" + prefix + b"c ", b"</" + prefix + b"c>"
+    eof = not buf
+    while True:
+        pos = 0
+        while True:
+            at = buf.find(f_open, pos)
+            if at < 0:  # keep from the last cell start (or tag start): it may hold a formula
+                keep = buf.rfind(c_open, pos)
+                if keep < 0:
+                    keep = buf.rfind(b"<", pos)
+                if keep < 0:
+                    keep = len(buf)
+                break
+            follow = buf[at + len(f_open) : at + len(f_open) + 1]
+            if follow and follow not in b"> /":
+                pos = at + 1
+                continue
+            start = buf.rfind(c_open, 0, at)
+            end = buf.find(c_close, at)
+            if end < 0:
+                keep = start if start >= 0 else at  # the cell continues in the next chunk
+                break
+            if start >= 0:
+                _inspect_cell(buf[start:end], after_row, found)
+            pos = end
+        if eof:
+            return found
+        chunk = stream.read(_SCAN_CHUNK)
+        eof = not chunk
+        if len(buf) - keep > _SCAN_CARRY_MAX:  # no cell is that long: not worth keeping
+            keep = len(buf) - len(c_open)
+        buf = buf[keep:] + chunk
+
+
+_V_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>([^<]*)<)")
+
+
+def _inspect_cell(cell: bytes, after_row: int, found: _FormulaCells) -> None:
+    tag = cell[: cell.find(b">")]
+    value = _V_ELEMENT.search(cell)
+    if value is not None and value.group(1) and value.group(1).strip():
+        return  # a cached value
+    if value is not None and (t := _CELL_TYPE.search(tag)) and t.group(1) == b"str":
+        return  # a cached empty text
+    ref = _CELL_REF.search(tag)
+    if ref is not None and int(ref.group(2)) > after_row:
+        found.add(int(ref.group(2)), (ref.group(1) + ref.group(2)).decode())
+
+
+def _sheet_notes(sheets: list[Any], ws: Any, how: str) -> list[ReaderNote]:
+    notes = []
+    hidden = [s.title for s in sheets if s.sheet_state != "visible"]
+    if hidden:
+        names = ", ".join(f"'{t}'" for t in hidden)
+        notes.append(
+            ReaderNote(
+                "file.hidden_sheet_skipped",
+                "info",
+                f"lembar tersembunyi dilewati: {names}",
+                f"hidden sheets skipped: {names}",
+                count=len(hidden),
+            )
+        )
+    if ws is not sheets[0]:
+        notes.append(
+            ReaderNote(
+                "file.sheet_read",
+                "info",
+                f"data dibaca dari lembar '{ws.title}' ({how}), bukan lembar pertama "
+                f"'{sheets[0].title}'",
+                f"read sheet {ws.title!r} ({how}), not the first sheet {sheets[0].title!r}",
+            )
+        )
+    return notes
+
+
 @contextmanager
 def _open_xlsx(path: Path, dataset: Dataset) -> Iterator[Table]:
     import warnings
@@ -549,24 +1054,71 @@ def _open_xlsx(path: Path, dataset: Dataset) -> Iterator[Table]:
             raise FileRejected(
                 "file.empty", "berkas Excel tidak berisi lembar kerja", f"{path.name}: no sheets"
             )
-        wanted = normalise_header(dataset.name)
-        ws = next((s for s in sheets if normalise_header(s.title) == wanted), sheets[0])
-        ws.reset_dimensions()  # dimensions written by some tools are wrong (A1:XFD1048576)
+        visible = [s for s in sheets if s.sheet_state == "visible"]
+        if not visible:
+            raise FileRejected(
+                "file.no_visible_sheet",
+                "semua lembar kerja dalam berkas Excel ini tersembunyi; tampilkan lembar "
+                "datanya (klik kanan > Unhide), simpan, lalu kirim lagi",
+                f"{path.name}: every sheet is hidden",
+            )
         percent_aware = any(c.kind == "percent" for c in dataset.columns)
-        rows = _xlsx_rows(ws, percent_aware, path)
-        head = list(islice(rows, HEADER_SEARCH_ROWS))
+        ws, rows, head, how = _choose_sheet(path, dataset, visible, percent_aware)
         where = f"{path.name} [{ws.title}]"
         index, header, columns = _find_header(dataset, head, where)
+        header_row = head[index][0]
+        try:
+            with ws._get_source() as stream:  # openpyxl opens the sheet's zip member
+                formulas = _scan_formulas(stream, header_row)
+        except Exception as exc:
+            raise _reject_unreadable(
+                path,
+                "berkas Excel rusak atau tidak lengkap (terpotong)",
+                f"error while scanning sheet XML for formulas: {exc!r}",
+            ) from exc
         yield Table(
             header=header,
             columns=columns,
-            header_row=head[index][0],
+            header_row=header_row,
             format="xlsx",
             sheet=ws.title,
+            notes=_sheet_notes(sheets, ws, how),
             _source=chain(head[index + 1 :], rows),
+            _formulas=formulas,
         )
     finally:
         wb.close()
+
+
+def _choose_sheet(
+    path: Path, dataset: Dataset, visible: list[Any], percent_aware: bool
+) -> tuple[Any, Iterator, list, str]:
+    """(sheet, its rows iterator, its first rows, why it was chosen): the visible sheet
+    named after the dataset, else the first visible one whose first rows hold a header
+    with the required columns, else the first visible one."""
+
+    def start(ws: Any) -> tuple[Iterator, list]:
+        ws.reset_dimensions()  # dimensions written by some tools are wrong (A1:XFD1048576)
+        rows = _xlsx_rows(ws, percent_aware, path)
+        return rows, list(islice(rows, HEADER_SEARCH_ROWS))
+
+    wanted = normalise_header(dataset.name)
+    named = next((s for s in visible if normalise_header(s.title) == wanted), None)
+    if named is not None:
+        return named, *start(named), "nama lembar sesuai dataset"
+    first = None
+    for ws in visible:
+        rows, head = start(ws)
+        if any(header_mapping(dataset, cells) is not None for _, cells in head):
+            if first is not None:
+                first[1].close()
+            return ws, rows, head, "judul kolomnya sesuai dataset"
+        if first is None:
+            first = (ws, rows, head)
+        else:
+            rows.close()
+    assert first is not None
+    return *first, "lembar pertama yang terlihat"
 
 
 # --------------------------------------------------------------------------- entry point
@@ -577,8 +1129,9 @@ def open_table(path: Path, dataset: Dataset) -> Iterator[Table]:
     """Open a submission file (by extension: .csv or .xlsx) and detect its header.
 
     Raises FileRejected with rule ``file.empty``, ``file.unreadable``, ``file.too_large``,
-    ``file.no_header``, ``file.duplicate_column``, ``file.malformed_csv`` (also while
-    iterating ``rows()``) or ``file.name_bad_extension``.
+    ``file.html_page``, ``file.archive``, ``file.old_xls``, ``file.encrypted``,
+    ``file.no_visible_sheet``, ``file.no_header``, ``file.duplicate_column``,
+    ``file.malformed_csv`` (also while iterating ``rows()``) or ``file.name_bad_extension``.
     """
     path = Path(path)
     suffix = path.suffix.lower()

@@ -148,15 +148,21 @@ def test_csv_duplicate_column(tmp_path):
     assert "aset" in err.reason
 
 
-def test_csv_column_number_row_short_rows_and_long_rows(tmp_path):
-    text = (
-        "nik,nama,kab_kota,status,aset\n(1),(2),(3),(4),(5)\n1,A,Konawe\n2,B,Muna,aktif,5,extra\n"
-    )
+def test_csv_column_number_row_short_rows_and_trailing_separators(tmp_path):
+    text = "nik,nama,kab_kota,status,aset\n(1),(2),(3),(4),(5)\n1,A,Konawe\n2,B,Muna,aktif,5,,, \n"
     table, rows = _read(_write(tmp_path / "k.csv", text))
     assert rows == [
         (3, ["1", "A", "Konawe", None, None]),
-        (4, ["2", "B", "Muna", "aktif", "5", "extra"]),
+        (4, ["2", "B", "Muna", "aktif", "5"]),  # Excel's empty trailing cells are dropped
     ]
+
+
+def test_csv_row_with_values_past_the_header_is_rejected_with_its_line(tmp_path):
+    text = "nik,nama,kab_kota,status\n1,A,Konawe,aktif\n2,Koperasi B, Unit 2,Muna,aktif\n"
+    err = _rejected(_write(tmp_path / "k.csv", text))
+    assert err.rule == "file.malformed_csv"
+    assert "baris 3: berisi 5 kolom, padahal judul kolom (baris 1) hanya 4 kolom" in err.reason
+    assert "koma" in err.reason
 
 
 def test_csv_total_rows_in_any_case(tmp_path):
@@ -194,12 +200,6 @@ def test_csv_that_is_really_an_xlsx(tmp_path):
     err = _rejected(path)
     assert err.rule == "file.unreadable"
     assert ".xlsx" in err.reason
-
-
-def test_csv_utf16_is_refused_with_a_hint(tmp_path):
-    err = _rejected(_write(tmp_path / "k.csv", "nik,nama,kab_kota,status\n", "utf-16"))
-    assert err.rule == "file.unreadable"
-    assert "UTF-16" in err.reason
 
 
 def test_csv_one_megabyte_cell_and_ten_thousand_columns(tmp_path):
@@ -315,6 +315,11 @@ def test_xlsx_sheet_named_after_the_dataset_native_types(tmp_path):
         None,
     ]
     assert [n for n, _ in rows] == [5, 6, 8]
+    assert [(n.rule, n.severity, n.count, n.rows) for n in table.notes] == [
+        ("file.sheet_read", "info", 0, []),
+        ("file.total_rows_skipped", "info", 1, [9]),  # the JUMLAH row
+    ]
+    assert "'Koperasi' (nama lembar sesuai dataset), bukan lembar pertama" in table.notes[0].reason
     first, second, third = (cells for _, cells in rows)
     assert first[0] == "0074010001"  # text keeps its leading zeros
     assert first[4] == datetime(2022, 3, 15)
@@ -388,11 +393,13 @@ def test_xlsx_that_is_text_or_xls_or_other_zip(tmp_path):
     xls = tmp_path / "b.xlsx"
     xls.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
     err = _rejected(xls)
-    assert err.rule == "file.unreadable" and ".xls" in err.reason
+    assert err.rule == "file.old_xls" and "simpan ulang sebagai .xlsx" in err.reason
     other = tmp_path / "c.xlsx"
     with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
         zf.writestr("word/document.xml", "<w/>")
-    assert _rejected(other).rule == "file.unreadable"
+    err = _rejected(other)
+    assert err.rule == "file.unreadable" and "Word" in err.reason
 
 
 def test_xlsx_with_a_broken_sheet_stream(tmp_path):
@@ -426,10 +433,11 @@ def test_xlsx_zip_bomb_guard_total_size(tmp_path, monkeypatch):
 
 
 def test_xlsx_zip_bomb_guard_ratio(tmp_path, monkeypatch):
-    monkeypatch.setattr(readers, "XLSX_RATIO_MIN_SIZE", 1_000_000)
+    monkeypatch.setattr(readers, "XLSX_RATIO_FLOOR", 1_000_000)
     path = _bomb(tmp_path / "b.xlsx", 3_000_000)  # zeros deflate about 1000x
     err = _rejected(path)
     assert err.rule == "file.too_large"
-    monkeypatch.setattr(readers, "XLSX_RATIO_MIN_SIZE", 10_000_000)
+    assert "terlalu besar untuk ukurannya" in err.reason and "setelah dibuka" in err.reason
+    monkeypatch.setattr(readers, "XLSX_RATIO_FLOOR", 10_000_000)
     table, rows = _read(path)  # the same archive below the size floor is fine
     assert len(rows) == 3
