@@ -86,8 +86,8 @@ def test_case_outcome_and_reason(corpus_run, name):
             assert len(r["message"]) < 1000
         if case.message is not None:
             assert any(case.message in r["message"] for r in matching), matching
-    if case.outcome == "accepted":
-        assert not reasons, reasons
+    if case.outcome == "accepted":  # notes (the sheet read, totals skipped) are no warnings
+        assert [r for r in reasons if r["severity"] != "info"] == [], reasons
     if case.check is not None:
         case.check(corpus_run["conn"], row)
 

@@ -74,17 +74,17 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[Sequence[object]], str]]) ->
 
 
 def with_huge_shared_strings(data: bytes, inflated: int) -> bytes:
-    """The workbook with a shared-strings part that unpacks to `inflated` bytes."""
+    """The workbook plus a shared-strings part that unpacks to `inflated` bytes (a few
+    hundred KB on disk: a decompression bomb in an otherwise valid workbook)."""
     src = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for item in src.infolist():
-            body = src.read(item.filename)
-            if item.filename == "xl/sharedStrings.xml":
-                text = body.decode()
-                filler = "<si><t>" + "A" * inflated + "</t></si></sst>"
-                body = text.replace("</sst>", filler).encode()
-            dst.writestr(item.filename, body)
+            if item.filename != "xl/sharedStrings.xml":
+                dst.writestr(item.filename, src.read(item.filename))
+        huge = '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        huge += "<si><t>" + "A" * inflated + "</t></si></sst>"
+        dst.writestr("xl/sharedStrings.xml", huge)
     return out.getvalue()
 
 
