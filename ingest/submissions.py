@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from ingest import warehouse
@@ -700,25 +701,24 @@ def _quarantine_repeated_rows(
     typed values (and extra cells) with the earlier rows exactly, keeps the first row and
     moves the copies to raw.quarantine with rule `row.duplicate` ("baris ganda").
     """
-    cols = ", ".join(f"t.{c}" for c in (*columns, "extra"))
-    first_cols = cols.replace("t.", "o.")
-    moved = conn.execute(
-        f"""
+    names = (*columns, "extra")
+    query = sql.SQL(
+        """
         with candidate as (
-            select t.row_number, row({cols})::text as content
-            from raw.{table} as t
+            select t.row_number, row({t_cols})::text as content
+            from {table} as t
             where t.submission_id = %(sid)s and t.row_number = any(%(rows)s)
         ),
         copies as (
             select c.row_number, min(o.row_number) as first_row
             from candidate as c
-            join raw.{table} as o
+            join {table} as o
               on o.submission_id = %(sid)s and o.row_number < c.row_number
-             and row({first_cols})::text = c.content
+             and row({o_cols})::text = c.content
             group by c.row_number
         ),
         removed as (
-            delete from raw.{table} as t
+            delete from {table} as t
             using copies
             where t.submission_id = %(sid)s and t.row_number = copies.row_number
             returning t.*, copies.first_row
@@ -730,9 +730,13 @@ def _quarantine_repeated_rows(
                to_jsonb(removed) - 'submission_id' - 'row_number' - 'first_row'
         from removed
         returning row_number
-        """,
-        {"sid": sid, "rows": candidates},
-    ).fetchall()
+        """
+    ).format(
+        table=sql.Identifier("raw", table),
+        t_cols=sql.SQL(", ").join(sql.Identifier("t", c) for c in names),
+        o_cols=sql.SQL(", ").join(sql.Identifier("o", c) for c in names),
+    )
+    moved = conn.execute(query, {"sid": sid, "rows": candidates}).fetchall()
     if not moved:
         return None
     rows = sorted(r[0] for r in moved)
@@ -768,19 +772,21 @@ def _same_rows_elsewhere(
            order by submission_id""",
         (name.dataset, name.province.code, name.period.label, loaded),
     ).fetchall()
-    cols = ", ".join((*columns, "extra"))
+    compare = sql.SQL(
+        """select not exists (
+               (select {cols} from {table} where submission_id = %(a)s
+                except all
+                select {cols} from {table} where submission_id = %(b)s)
+               union all
+               (select {cols} from {table} where submission_id = %(b)s
+                except all
+                select {cols} from {table} where submission_id = %(a)s))"""
+    ).format(
+        table=sql.Identifier("raw", table),
+        cols=sql.SQL(", ").join(sql.Identifier(c) for c in (*columns, "extra")),
+    )
     for other, path, period in others:
-        identical = conn.execute(
-            f"""select not exists (
-                    (select {cols} from raw.{table} where submission_id = %(a)s
-                     except all
-                     select {cols} from raw.{table} where submission_id = %(b)s)
-                    union all
-                    (select {cols} from raw.{table} where submission_id = %(b)s
-                     except all
-                     select {cols} from raw.{table} where submission_id = %(a)s))""",
-            {"a": sid, "b": other},
-        ).fetchone()[0]
+        identical = conn.execute(compare, {"a": sid, "b": other}).fetchone()[0]
         if identical:
             return Reason(
                 "file.same_rows_as_other_period",
