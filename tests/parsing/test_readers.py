@@ -17,26 +17,13 @@ from ingest.datasets import DATASETS
 from ingest.readers import FileRejected, open_table
 from ingest.values import parse_percent
 
+from .reading import read as _read
+from .reading import rejected as _rejected
+from .reading import write as _write
+
 KOPERASI = DATASETS["koperasi"]
 UMKM = DATASETS["umkm"]
 INDIKATOR = DATASETS["indikator_umkm"]
-
-
-def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
-    path.write_bytes(text.encode(encoding))
-    return path
-
-
-def _read(path: Path, dataset=KOPERASI):
-    with open_table(path, dataset) as table:
-        return table, list(table.rows())
-
-
-def _rejected(path: Path, dataset=KOPERASI) -> FileRejected:
-    with pytest.raises(FileRejected) as err:
-        _read(path, dataset)
-    assert err.value.reason and err.value.detail
-    return err.value
 
 
 KOPERASI_CSV = (
