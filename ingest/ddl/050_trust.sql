@@ -2,20 +2,35 @@
 -- its rows, one normalised key per document number, and the one definition of the
 -- submission in force that the validation gate and dbt both read. Idempotent.
 
--- The sheet read from a workbook, the total/subtotal rows skipped (never data), and the
--- earlier submission a byte-identical file duplicates.
-alter table raw.submissions add column if not exists sheet_name text;
-alter table raw.submissions add column if not exists rows_total_skipped integer not null default 0;
-alter table raw.submissions add column if not exists duplicate_of bigint references raw.submissions;
-
--- Document numbers are matched ignoring case and white space (`KS/01/2024` = `ks / 01/2024`):
--- the key is computed once, at load, and both the gate and dbt join on it.
-alter table raw.kerja_sama add column if not exists nomor_dokumen_key text
-    generated always as (upper(regexp_replace(nomor_dokumen, '\s', '', 'g'))) stored;
-alter table raw.kerja_sama add column if not exists dokumen_induk_key text
-    generated always as (upper(regexp_replace(dokumen_induk, '\s', '', 'g'))) stored;
-alter table raw.kegiatan_kerja_sama add column if not exists nomor_dokumen_key text
-    generated always as (upper(regexp_replace(nomor_dokumen, '\s', '', 'g'))) stored;
+-- Columns are added only when missing (checked in the catalog first): ALTER TABLE takes an
+-- ACCESS EXCLUSIVE lock even when the column exists, and migrate() runs at the start of
+-- every task, beside loaders that are writing.
+do $$
+begin
+    -- the sheet read from a workbook, the total/subtotal rows skipped (never data), and
+    -- the earlier submission a byte-identical file duplicates
+    if not exists (select 1 from information_schema.columns where table_schema = 'raw'
+                   and table_name = 'submissions' and column_name = 'sheet_name') then
+        alter table raw.submissions
+            add column sheet_name text,
+            add column rows_total_skipped integer not null default 0,
+            add column duplicate_of bigint references raw.submissions;
+    end if;
+    -- document numbers are matched ignoring case and white space (`KS/01/2024` =
+    -- `ks / 01/2024`): the key is computed once, at load, and the gate and dbt join on it
+    if not exists (select 1 from information_schema.columns where table_schema = 'raw'
+                   and table_name = 'kerja_sama' and column_name = 'nomor_dokumen_key') then
+        alter table raw.kerja_sama
+            add column nomor_dokumen_key text
+                generated always as (upper(regexp_replace(nomor_dokumen, '\s', '', 'g'))) stored,
+            add column dokumen_induk_key text
+                generated always as (upper(regexp_replace(dokumen_induk, '\s', '', 'g'))) stored;
+        alter table raw.kegiatan_kerja_sama
+            add column nomor_dokumen_key text
+                generated always as (upper(regexp_replace(nomor_dokumen, '\s', '', 'g'))) stored;
+    end if;
+end
+$$;
 
 -- The submission in force per (dataset, province, period): the latest accepted file, where
 -- "later" = later arrival in the dropzone (file mtime), ties broken by file name, then by

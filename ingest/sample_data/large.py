@@ -4,9 +4,10 @@ Speed comes from precomputed pools: a pool of 8,192 businesses (name, KBLI, skal
 omzet, workers, owner, halal scheme and date, already formatted) and a pool of regency
 spellings. Per chunk of rows there are three ``random.choices`` calls and one
 ``";".join`` per row; NIBs come from a counter (unique within the file), with a fixed 22 %
-of rows left empty (no NIB). Every row is valid under the contract: NIB 13 digits or
-empty, KBLI 5 digits (food 10xxx/11xxx/56xxx included), skala consistent with omzet,
-halal certificate dates present, Indonesian number formats (``1.234.567``,
+of rows left empty (no NIB; those rows get a numbered name, so no two rows are
+identical). Every row is valid under the contract: NIB 13 digits or empty, KBLI 5 digits
+(food 10xxx/11xxx/56xxx included), skala consistent with omzet, halal certificate dates
+present, Indonesian number formats (``1.234.567``,
 ``Rp 1.234.567``) mixed with plain ones.
 """
 
@@ -91,6 +92,16 @@ def _business_pool(rng: random.Random, prov: Province, period: str) -> list[tupl
     return pool
 
 
+def _numbered(tail: str | tuple[str, ...], n: int) -> str | tuple[str, ...]:
+    """A business without NIB gets a numbered name (`Warung Bu Sri 1234`): with the pools'
+    repetition two such rows could otherwise be identical, and the loader keeps an exact
+    duplicate row once."""
+    if isinstance(tail, str):
+        name, sep, rest = tail.partition(";")
+        return f"{name} {n}{sep}{rest}"
+    return (f"{tail[0]} {n}", *tail[1:])
+
+
 def _regency_pool(prov: Province) -> list[str]:
     out = []
     for reg in prov.regencies:
@@ -143,11 +154,13 @@ def write_large_umkm(
             nibs = list(
                 map(str.__add__, prefixes, map(str, range(nib_base + done, nib_base + done + n)))
             )
+            tails = rng.choices(pool, k=n)
             for k in empty:
                 if k >= n:
                     break
                 nibs[k] = ""
-            yield nibs, rng.choices(regencies, k=n), rng.choices(pool, k=n)
+                tails[k] = _numbered(tails[k], done + k + 1)
+            yield nibs, rng.choices(regencies, k=n), tails
             done += n
 
     if fmt == "xlsx":
