@@ -75,11 +75,15 @@ def test_jawa_timur_share_change_compares_the_same_semester(db):
     assert row["previous_share_pct"] == Decimal("59.18")
     assert row["share_change_pp"] == Decimal("1.25")
     assert row["indicator_submission_id"] == ids["jatim_share_2024S1"]
-    # semester -> the annual GRDP of 2024; value added = 60.43 % x 3,000,000
+    # semester -> the annual GRDP of 2024 prorated to 6 months (3,000,000 x 6/12), never
+    # the annual figure; value added = 60.43 % x 1,500,000
     assert row["grdp_period"] == "2024"
-    assert row["grdp_current_idr_bn"] == Decimal("3000000.00")
-    assert row["umkm_value_added_idr_bn"] == Decimal("1812900.00")
-    assert row["value_added_source"] == "estimated"
+    assert row["grdp_prorated_months"] == 6
+    assert row["grdp_current_idr_bn"] == Decimal("1500000.00")
+    assert row["umkm_value_added_idr_bn"] == Decimal("906450.00")
+    assert row["value_added_source"] == "estimated_prorated"
+    assert (row["grdp_source"], row["grdp_basis"]) == ("bps_snapshot", "published")
+    assert row["value_added_exceeds_grdp"] is False
     assert row["grdp_growth_pct"] == Decimal("4.93")
 
     s2 = one(
@@ -119,17 +123,19 @@ def test_register_counts_are_null_without_a_register(db):
     assert row == {"umkm_units": None, "with_nib_pct": None, "food_beverage_units": None}
 
 
-def test_papua_takes_the_grdp_of_bps_9400(db):
+def test_papua_takes_the_grdp_of_bps_9400_and_says_it_is_sample(db):
     conn, _ = db
     row = one(
         conn,
-        "select province_name, grdp_current_idr_bn, umkm_value_added_idr_bn "
+        "select province_name, grdp_current_idr_bn, umkm_value_added_idr_bn, grdp_source "
         "from marts.umkm_contribution where province_code = '91' and period = '2024S1'",
     )
+    # 400,000 x 6/12; the crafted figure is loaded as sample data: the row says so
     assert row == {
         "province_name": "Papua",
-        "grdp_current_idr_bn": Decimal("400000.00"),
-        "umkm_value_added_idr_bn": Decimal("200000.00"),
+        "grdp_current_idr_bn": Decimal("200000.00"),
+        "umkm_value_added_idr_bn": Decimal("100000.00"),
+        "grdp_source": "sample",
     }
 
 
@@ -140,10 +146,11 @@ def test_umkm_contribution_national(db):
     assert row["provinces_with_share"] == 2
     assert row["umkm_units"] == 8
     assert row["with_nib_pct"] == Decimal("75.00")
-    # (60.43 x 3,000,000 + 50.00 x 400,000) / 3,400,000
+    # (60.43 x 1,500,000 + 50.00 x 200,000) / 1,700,000 (semester GRDP: annual x 6/12)
     assert row["umkm_share_of_grdp_pct"] == Decimal("59.20")
-    assert row["umkm_value_added_idr_bn"] == Decimal("2012900.00")
-    assert row["grdp_current_idr_bn"] == Decimal("22000000.00")
+    assert row["umkm_value_added_idr_bn"] == Decimal("1006450.00")
+    assert row["grdp_current_idr_bn"] == Decimal("11000000.00")
+    assert row["grdp_is_prorated"] is True
 
 
 def test_agreement_ladder_at_the_end_of_the_latest_register(db):
