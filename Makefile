@@ -39,9 +39,9 @@ format: $(STAMP) ## format the Python code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-extract: $(STAMP) ## quarterly extract of the marts: make extract QUARTER=2025Q1
+extract: $(STAMP) ## quarterly extract of the marts: make extract QUARTER=2025Q1 [PARTIAL=1]
 	@test -n "$(QUARTER)" || { echo "usage: make extract QUARTER=2025Q1" >&2; exit 2; }
-	$(BIN)/python -m ingest.cli extract --quarter $(QUARTER)
+	$(BIN)/python -m ingest.cli extract --quarter $(QUARTER) $(if $(PARTIAL),--allow-partial)
 
 docs: $(STAMP) ## build dbt docs and GX Data Docs (prints the index.html paths)
 	$(BIN)/python -m ingest.cli docs

@@ -111,7 +111,13 @@ def _extract(args: argparse.Namespace) -> int:
         return 2
     dest = Path(args.dest) if args.dest else settings().extracts_dir
     try:
-        extract_quarter(warehouse.url(), quarter, dest, progress=lambda m: print(m, flush=True))
+        extract_quarter(
+            warehouse.url(),
+            quarter,
+            dest,
+            progress=lambda m: print(m, flush=True),
+            allow_partial=args.allow_partial,
+        )
     except ExtractError as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
@@ -158,6 +164,11 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("extract", help="write the quarterly extract of the marts")
     p.add_argument("--quarter", required=True, help="e.g. 2025Q1")
     p.add_argument("--dest", help="root folder (default: $EXTRACTS_DIR or ./extracts)")
+    p.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="extract the running (not yet ended) quarter, labelled partial",
+    )
     p.set_defaults(func=_extract)
 
     args = parser.parse_args(argv)

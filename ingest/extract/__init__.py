@@ -2,9 +2,16 @@
 
 Writes `dest_root/2025Q1/`:
 - `<mart>.csv` and `<mart>.parquet` for every table and view of schema `marts`;
-- `2025Q1_marts.xlsx`, one sheet per mart with Indonesian headers;
+- `2025Q1_marts.xlsx`: a cover sheet `Sampul`, one sheet per mart in Indonesian (sheet
+  names, headers, coded values) and a `Kamus Data` sheet (writers.py, headers.py);
 - `manifest.json`: the quarter, the rows per mart, each file's rows / size / SHA-256, the
-  submissions in force behind the figures and the BPS fetch state.
+  submissions in force behind the figures, the BPS fetch state and the data labels (GRDP
+  source and basis, value added source, the sample-data notice: cover.py).
+
+Quarters (quarter.py `check_quarter`): a quarter that has not ended (Asia/Jakarta) or that
+ends before the first accepted submission's period is refused (QuarterRefused);
+`allow_partial` extracts the running quarter, labelled partial in the manifest and on the
+cover.
 
 Rows: the marts "as of the quarter's end" (quarter.py: closed periods, book years up to
 the quarter's year, `as_of` up to its last day; marts without such a column whole), in a
@@ -25,24 +32,27 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ingest import warehouse
 
 from . import writers
+from .cover import cover_rows, data_labels
 from .folder import ExtractError
-from .quarter import parse_quarter, quarter_closed_before
+from .quarter import QuarterRefused, check_quarter, parse_quarter, quarter_closed_before
 from .source import MartData, read_snapshot
 
 __all__ = [
     "ExtractError",
     "Manifest",
+    "QuarterRefused",
     "extract_quarter",
     "parse_quarter",
     "quarter_closed_before",
 ]
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 SELECTION = (
     "Marts as of the quarter's end: a `period` column keeps periods ending on or before the "
     "quarter's last day; else `book_year` keeps book years up to the quarter's year; else "
@@ -72,6 +82,8 @@ class Manifest:
     bps_fetch_state: list[dict] | None = None
     quarter_start: str = ""
     quarter_end: str = ""
+    partial: bool = False
+    data_labels: dict = field(default_factory=dict)
     software: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -80,6 +92,7 @@ class Manifest:
             "quarter": self.quarter,
             "quarter_start": self.quarter_start,
             "quarter_end": self.quarter_end,
+            "partial": self.partial,
             "selection": SELECTION,
             "byte_identical_on_rerun": {"csv": True, "parquet": True, "xlsx": True},
             "notes": NOTES,
@@ -88,6 +101,7 @@ class Manifest:
             "xlsx_sheets": self.xlsx_sheets,
             "source_submissions": self.source_submissions,
             "bps_fetch_state": self.bps_fetch_state,
+            "data_labels": self.data_labels,
             "software": self.software,
         }
 
@@ -105,19 +119,25 @@ def extract_quarter(
     dest_root: Path,
     *,
     progress: Callable[[str], object] = print,
+    allow_partial: bool = False,
+    today: date | None = None,
 ) -> Manifest:
     """Write the extract of `quarter` (e.g. "2025Q1") to `dest_root/<quarter>/`.
 
-    Raises ValueError for a malformed quarter, ExtractError when the destination cannot be
-    written (not a folder, not writable, disk full); nothing is left under the final name
-    then, and an earlier extract there stays as it was.
+    Raises ValueError for a malformed quarter, QuarterRefused for a quarter that has not
+    ended (unless `allow_partial` and it is the running one) or that lies before the first
+    data, ExtractError when the destination cannot be written (not a folder, not writable,
+    disk full); nothing is left under the final name then, and an earlier extract there
+    stays as it was. `today` (Asia/Jakarta) defaults to the clock.
     """
     q = parse_quarter(quarter)
     started = time.perf_counter()
     dest_root = Path(dest_root)
     from .folder import staged_folder
 
-    progress(f"extract {q.label} -> {dest_root / q.label}")
+    with warehouse.connect(conninfo) as conn:
+        partial = check_quarter(conn, q, allow_partial=allow_partial, today=today)
+    progress(f"extract {q.label}{' (partial)' if partial else ''} -> {dest_root / q.label}")
     with staged_folder(dest_root, q.label) as tmp:
         with warehouse.connect(conninfo) as conn:
             snapshot = read_snapshot(conn, q, progress)
@@ -130,6 +150,8 @@ def extract_quarter(
             quarter_end=q.end.isoformat(),
             source_submissions=snapshot.submissions,
             bps_fetch_state=snapshot.bps,
+            partial=partial,
+            data_labels=data_labels(snapshot.marts),
             software=_software(),
         )
         stems = _file_stems([m.name for m in snapshot.marts])
@@ -157,8 +179,11 @@ def extract_quarter(
                     " are only in the CSV and Parquet files"
                 )
 
+        cover = cover_rows(
+            q, snapshot.marts, manifest.data_labels, snapshot.bps, partial=partial, backfill=False
+        )
         manifest.xlsx_sheets = writers.write_xlsx(
-            xlsx, snapshot.marts, writers.date_time_of(q.end), on_sheet
+            xlsx, snapshot.marts, writers.date_time_of(q.end), on_sheet, cover
         )
         manifest.files.append(
             {

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from ingest import dbt_runner, warehouse
+from ingest.summary import grdp_label_lines
 
 SPEC_COLUMNS = {
     "umkm_contribution": """province_code province_name period period_type year umkm_units
@@ -318,3 +319,13 @@ def test_snapshot_keeps_the_submission_in_force_at_an_earlier_build(marts_db):
             {"t": first_from},
         ).fetchone()
         assert in_force_then == (first_id,)
+
+
+def test_summary_names_the_sample_grdp_and_the_estimates(db):
+    """The run summary opens with the sample-data banner when any mart row stands on sample
+    GRDP (the crafted Papua figure), and counts the prorated value added."""
+    conn, _ = db
+    lines = grdp_label_lines(conn)
+    assert "DATA CONTOH - bukan angka resmi BPS: 1 rows" in lines[1]
+    assert lines[0] == lines[2] == "!" * 72
+    assert "1 sample" in lines[3] and "2 value added on an annual GRDP prorated" in lines[3]

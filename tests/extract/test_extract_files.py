@@ -205,8 +205,17 @@ def test_parquet_types_and_values(extract: Path):
 def test_xlsx_sheets_headers_and_safe_cells(extract: Path):
     path = extract / "2025Q1_marts.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == MARTS
-    ws = wb["agreement_implementation"]
+    # Indonesian sheet names for the project's marts; others keep their name
+    assert wb.sheetnames == [
+        "Sampul",
+        "Pelaksanaan Kerja Sama",
+        "Kesehatan Koperasi",
+        "Provinsi",
+        "province_list",
+        "Kontribusi UMKM",
+        "Kamus Data",
+    ]
+    ws = wb["Pelaksanaan Kerja Sama"]
     header = [c.value for c in ws[1]]
     assert header == [
         "Kode Provinsi", "Nomor Dokumen", "Judul", "Nama Mitra", "Tanggal Penandatanganan",
@@ -214,12 +223,12 @@ def test_xlsx_sheets_headers_and_safe_cells(extract: Path):
         "Berakhir dalam 90 Hari", "Waktu Kiriman Terakhir (UTC)", "Extra",
         "Posisi per Tanggal",
     ]  # fmt: skip
-    assert [c.value for c in wb["cooperative_health"][1]][:4] == [
+    assert [c.value for c in wb["Kesehatan Koperasi"][1]][:4] == [
         "Kode Provinsi", "Nama Provinsi", "Tahun Buku", "Jumlah Koperasi",
     ]  # fmt: skip
-    assert [c.value for c in wb["umkm_contribution"][1]][1] == "Periode"
-    assert [c.value for c in wb["umkm_contribution"][1]][-1] == "UMKM Female Owner (%)"
-    assert "Kepatuhan RAT (%)" in [c.value for c in wb["cooperative_health"][1]]
+    assert [c.value for c in wb["Kontribusi UMKM"][1]][1] == "Periode"
+    assert [c.value for c in wb["Kontribusi UMKM"][1]][-1] == "UMKM Female Owner (%)"
+    assert "Kepatuhan RAT (%)" in [c.value for c in wb["Kesehatan Koperasi"][1]]
 
     cells = {r[1].value: r for r in ws.iter_rows(min_row=2)}
     assert cells["PKS/001"][2].value == '\'=HYPERLINK("http://evil.example","klik")'
@@ -233,10 +242,12 @@ def test_xlsx_sheets_headers_and_safe_cells(extract: Path):
     assert cells["PKS/001"][7].value == -2500000 and cells["PKS/001"][7].data_type == "n"
     assert cells["PKS/001"][4].value == datetime(2024, 1, 15)
     assert cells["PKS/001"][9].value == datetime(2025, 3, 31, 16, 30)
-    assert cells["PKS/001"][8].value is True
+    assert cells["PKS/001"][8].value == "Ya"  # booleans read Ya / Tidak
     assert cells["PKS/003"][4].value is None
     for sheet in wb:
-        assert sheet.max_row == 1 + {"agreement_implementation": 5}.get(sheet.title, 3)
+        if sheet.title in ("Sampul", "Kamus Data"):
+            continue
+        assert sheet.max_row == 1 + {"Pelaksanaan Kerja Sama": 5}.get(sheet.title, 3)
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
@@ -245,3 +256,21 @@ def test_xlsx_sheets_headers_and_safe_cells(extract: Path):
             if name.startswith("xl/worksheets/"):
                 assert not re.search(rb"<f[ >]", z.read(name)), name
             assert z.getinfo(name).date_time == (1980, 1, 1, 0, 0, 0)
+
+
+def test_xlsx_cover_and_data_dictionary(extract: Path):
+    wb = openpyxl.load_workbook(extract / "2025Q1_marts.xlsx")
+    cover = {r[0].value: r[1].value for r in wb["Sampul"].iter_rows(min_row=2)}
+    assert cover["Triwulan"] == "2025Q1: 1 Januari 2025 - 31 Maret 2025"
+    assert cover["Posisi data per"] == "31 Maret 2025"
+    assert cover["Status ekstrak"].startswith("Lengkap")
+    dictionary = [[c.value for c in r] for r in wb["Kamus Data"].iter_rows()]
+    assert dictionary[0] == ["Lembar", "Kolom", "Nama Kolom di CSV/Parquet", "Arti"]
+    assert ["Kesehatan Koperasi", "Kepatuhan RAT (%)", "rat_compliance_pct"] in [
+        r[:3] for r in dictionary
+    ]
+    meaning = {(r[0], r[2]): r[3] for r in dictionary[1:]}
+    assert "RAT" in meaning[("Kesehatan Koperasi", "rat_compliance_pct")]
+    # every column of every mart sheet is listed once
+    sheets = [s for s in wb.sheetnames if s not in ("Sampul", "Kamus Data")]
+    assert sum(wb[s].max_column for s in sheets) == len(dictionary) - 1
