@@ -263,10 +263,15 @@ def load_crafted_rows(conn) -> dict[str, int]:
     return ids
 
 
+# submission_compliance is evaluated at this date (not the build's): fixed figures
+COMPLIANCE_AS_OF = "2025-09-30"
+
+
 @pytest.fixture(scope="session")
 def marts_db(make_database) -> Iterator[tuple[str, dict[str, int]]]:
     """(url, submission ids) of a database whose marts were built from the crafted rows."""
-    with make_database() as url:
+    with make_database() as url, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KUMKM_AS_OF", COMPLIANCE_AS_OF)
         with warehouse.connect(url) as conn, conn.transaction():
             ids = load_crafted_rows(conn)
         dbt_runner.build(url)

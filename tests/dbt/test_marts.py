@@ -255,27 +255,75 @@ def test_submission_compliance_statuses(db):
     assert missing["has_files"] is False
 
 
-def test_submission_compliance_has_every_province_for_every_dataset_period(db):
+def test_submission_compliance_follows_the_reporting_calendar(db):
+    """As of 2025-09-30 (KUMKM_AS_OF): every province for every calendar period due; periods
+    off the calendar or not yet due only for the provinces that sent files."""
     conn, _ = db
     grid = rows(
         conn,
         "select dataset, period, count(*) as provinces, "
-        "count(*) filter (where status = 'missing') as missing "
+        "count(*) filter (where status = 'missing') as missing, min(due_on) as due_on "
         "from marts.submission_compliance group by 1, 2 order by 1, 2",
     )
     assert [(g["dataset"], g["period"], g["provinces"]) for g in grid] == [
-        ("indikator_umkm", "2023", 38),
-        ("indikator_umkm", "2023S1", 38),
+        ("indikator_umkm", "2023", 1),  # a year: off the semester calendar, Jawa Timur only
+        ("indikator_umkm", "2023S1", 38),  # from the first accepted period (2023)
         ("indikator_umkm", "2023S2", 38),
         ("indikator_umkm", "2024S1", 38),
-        ("kegiatan_kerja_sama", "2025Q2", 38),
-        ("kerja_sama", "2025Q1", 38),
-        ("kerja_sama", "2025Q2", 38),
+        ("indikator_umkm", "2024S2", 38),  # due 2025-03-01: nobody sent it
+        ("indikator_umkm", "2025S1", 38),  # due 2025-08-29
+        ("kegiatan_kerja_sama", "2025Q2", 38),  # due 2025-07-30; 2025Q3 not yet due
+        ("kerja_sama", "2025Q1", 1),  # kerja_sama is yearly: 2025 is due 2026-03-01
+        ("kerja_sama", "2025Q2", 1),
         ("umkm", "2024S1", 38),
+        ("umkm", "2024S2", 38),
+        ("umkm", "2025S1", 38),
     ]
     missing = {(g["dataset"], g["period"]): g["missing"] for g in grid}
     assert missing[("indikator_umkm", "2024S1")] == 35  # 35 and 91 accepted, 11 pending
     assert missing[("umkm", "2024S1")] == 36  # 35 accepted, 74 rejected
+    assert missing[("umkm", "2024S2")] == 38
+    due = {(g["dataset"], g["period"]): g["due_on"] for g in grid}
+    assert due[("umkm", "2024S1")] == date(2024, 8, 29)
+    assert due[("kegiatan_kerja_sama", "2025Q2")] == date(2025, 7, 30)
+
+
+def test_days_overdue_counts_to_the_first_accepted_arrival_or_as_of(db):
+    conn, _ = db
+    overdue = {
+        (r["province_code"], r["dataset"], r["period"]): r["days_overdue"]
+        for r in rows(
+            conn,
+            "select province_code, dataset, period, days_overdue from marts.submission_compliance",
+        )
+    }
+    # Jawa Timur's umkm 2024S1: first accepted on 2024-08-01, due 2024-08-29: on time
+    assert overdue[("35", "umkm", "2024S1")] is None
+    # indikator 2024S1, accepted on 2024-09-01 (due 2024-08-29): 3 days late
+    assert overdue[("35", "indikator_umkm", "2024S1")] == 3
+    # nothing accepted: from due_on to as_of (2025-09-30)
+    assert overdue[("11", "umkm", "2024S1")] == (date(2025, 9, 30) - date(2024, 8, 29)).days
+    assert overdue[("74", "umkm", "2024S1")] == (date(2025, 9, 30) - date(2024, 8, 29)).days
+
+
+def test_a_rejected_file_for_a_new_period_adds_no_missing_rows(crafted_db, raw_writer):
+    """A misnamed, rejected file naming a period nobody else sent (umkm 2026S1, not due)
+    gives one row, for its own province: never 'missing' rows for the 37 others."""
+    url, _ = crafted_db
+    with warehouse.connect(url) as conn:
+        raw_writer(conn).submission("umkm", "33", "2026S1", "rejected", "2025-09-01")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KUMKM_AS_OF", "2025-09-30")
+        dbt_runner.build(url)
+    with warehouse.connect(url) as conn:
+        new = rows(
+            conn,
+            "select province_code, status from marts.submission_compliance "
+            "where dataset = 'umkm' and period = '2026S1'",
+        )
+        total = conn.execute("select count(*) from marts.submission_compliance").fetchone()[0]
+    assert new == [{"province_code": "33", "status": "rejected"}]
+    assert total == 38 * 9 + 3 + 1  # 9 calendar periods due, 3 off-calendar rows, the new one
 
 
 def test_snapshot_keeps_the_submission_in_force_at_an_earlier_build(marts_db):
