@@ -49,7 +49,11 @@ def quarterly_extract():
             quarter = quarter_closed_before(moment).label
         log = logging.getLogger("quarterly_extract")
         manifest = extract_quarter(
-            warehouse.url(), quarter.upper(), settings().extracts_dir, progress=log.info
+            warehouse.url(),
+            quarter.upper(),
+            settings().extracts_dir,
+            progress=log.info,
+            as_of_replay=True,
         )
         return {
             "quarter": manifest.quarter,

@@ -117,6 +117,7 @@ def _extract(args: argparse.Namespace) -> int:
             dest,
             progress=lambda m: print(m, flush=True),
             allow_partial=args.allow_partial,
+            as_of_replay=not args.current_marts,
         )
     except ExtractError as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
@@ -168,6 +169,12 @@ def main(argv: list[str] | None = None) -> int:
         "--allow-partial",
         action="store_true",
         help="extract the running (not yet ended) quarter, labelled partial",
+    )
+    p.add_argument(
+        "--current-marts",
+        action="store_true",
+        help="read the marts as they are, even when submissions arrived after the quarter's "
+        "end (default: rebuild them as of the quarter's end)",
     )
     p.set_defaults(func=_extract)
 

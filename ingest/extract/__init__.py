@@ -31,6 +31,7 @@ import json
 import re
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,7 @@ from pathlib import Path
 from ingest import warehouse
 
 from . import writers
+from .asof import arrived_after, cutoff_of, replayed_marts
 from .cover import cover_rows, data_labels
 from .folder import ExtractError
 from .quarter import QuarterRefused, check_quarter, parse_quarter, quarter_closed_before
@@ -57,8 +59,10 @@ SELECTION = (
     "Marts as of the quarter's end: a `period` column keeps periods ending on or before the "
     "quarter's last day; else `book_year` keeps book years up to the quarter's year; else "
     "`as_of` keeps dates up to the quarter's last day; other marts whole. A null filter "
-    "value keeps its row. Figures are the warehouse's current state for those periods "
-    "(later resubmissions included), not a replay of what the warehouse held at the time."
+    "value keeps its row. Figures: see as_of.method: `replay` = the marts rebuilt from the "
+    "submissions that had arrived (file modification time) by the end of the quarter's last "
+    "day in Asia/Jakarta, the latest accepted one in force; `current_marts` = the warehouse's "
+    "marts as they are (no submission arrived after the quarter's end, or replay not asked)."
 )
 NOTES = [
     "CSV: UTF-8 with BOM, comma-separated, CRLF, header = mart column names, NULL = empty "
@@ -83,6 +87,7 @@ class Manifest:
     quarter_start: str = ""
     quarter_end: str = ""
     partial: bool = False
+    as_of: dict = field(default_factory=dict)
     data_labels: dict = field(default_factory=dict)
     software: dict = field(default_factory=dict)
 
@@ -93,6 +98,7 @@ class Manifest:
             "quarter_start": self.quarter_start,
             "quarter_end": self.quarter_end,
             "partial": self.partial,
+            "as_of": self.as_of,
             "selection": SELECTION,
             "byte_identical_on_rerun": {"csv": True, "parquet": True, "xlsx": True},
             "notes": NOTES,
@@ -121,6 +127,7 @@ def extract_quarter(
     progress: Callable[[str], object] = print,
     allow_partial: bool = False,
     today: date | None = None,
+    as_of_replay: bool = False,
 ) -> Manifest:
     """Write the extract of `quarter` (e.g. "2025Q1") to `dest_root/<quarter>/`.
 
@@ -128,7 +135,8 @@ def extract_quarter(
     ended (unless `allow_partial` and it is the running one) or that lies before the first
     data, ExtractError when the destination cannot be written (not a folder, not writable,
     disk full); nothing is left under the final name then, and an earlier extract there
-    stays as it was. `today` (Asia/Jakarta) defaults to the clock.
+    stays as it was. `today` (Asia/Jakarta) defaults to the clock. `as_of_replay`: when a
+    submission arrived after the quarter's end, read marts rebuilt as of then (asof.py).
     """
     q = parse_quarter(quarter)
     started = time.perf_counter()
@@ -137,10 +145,21 @@ def extract_quarter(
 
     with warehouse.connect(conninfo) as conn:
         partial = check_quarter(conn, q, allow_partial=allow_partial, today=today)
+        later = arrived_after(conn, q)
+    replay = as_of_replay and later > 0
+    as_of = {
+        "method": "replay" if replay else "current_marts",
+        "cutoff": cutoff_of(q).isoformat(),
+        "submissions_arrived_after_cutoff": later,
+    }
     progress(f"extract {q.label}{' (partial)' if partial else ''} -> {dest_root / q.label}")
     with staged_folder(dest_root, q.label) as tmp:
-        with warehouse.connect(conninfo) as conn:
-            snapshot = read_snapshot(conn, q, progress)
+        with ExitStack() as stack:
+            source_url = (
+                stack.enter_context(replayed_marts(conninfo, q, progress)) if replay else conninfo
+            )
+            with warehouse.connect(source_url) as conn:
+                snapshot = read_snapshot(conn, q, progress)
         if not snapshot.marts:
             raise ExtractError("schema marts has no tables: build the marts first (make run)")
         manifest = Manifest(
@@ -151,6 +170,7 @@ def extract_quarter(
             source_submissions=snapshot.submissions,
             bps_fetch_state=snapshot.bps,
             partial=partial,
+            as_of=as_of,
             data_labels=data_labels(snapshot.marts),
             software=_software(),
         )
@@ -180,7 +200,7 @@ def extract_quarter(
                 )
 
         cover = cover_rows(
-            q, snapshot.marts, manifest.data_labels, snapshot.bps, partial=partial, backfill=False
+            q, snapshot.marts, manifest.data_labels, snapshot.bps, partial=partial, backfill=replay
         )
         manifest.xlsx_sheets = writers.write_xlsx(
             xlsx, snapshot.marts, writers.date_time_of(q.end), on_sheet, cover
