@@ -4,6 +4,7 @@ Writes `dest_root/2025Q1/`:
 - `<mart>.csv` and `<mart>.parquet` for every table and view of schema `marts`;
 - `2025Q1_marts.xlsx`: a cover sheet `Sampul`, one sheet per mart in Indonesian (sheet
   names, headers, coded values) and a `Kamus Data` sheet (writers.py, headers.py);
+- `ringkasan_2025Q1.pdf` / `.html`: the quarterly brief (ingest/brief), from the same rows;
 - `manifest.json`: the quarter, the rows per mart, each file's rows / size / SHA-256, the
   submissions in force behind the figures, the BPS fetch state and the data labels (GRDP
   source and basis, value added source, the sample-data notice: cover.py).
@@ -100,7 +101,13 @@ class Manifest:
             "partial": self.partial,
             "as_of": self.as_of,
             "selection": SELECTION,
-            "byte_identical_on_rerun": {"csv": True, "parquet": True, "xlsx": True},
+            "byte_identical_on_rerun": {
+                "csv": True,
+                "parquet": True,
+                "xlsx": True,
+                "pdf": True,
+                "html": True,
+            },
             "notes": NOTES,
             "marts": self.marts,
             "files": self.files,
@@ -141,6 +148,8 @@ def extract_quarter(
     q = parse_quarter(quarter)
     started = time.perf_counter()
     dest_root = Path(dest_root)
+    from ingest.brief import write_brief  # the brief reads the extract's vocabulary
+
     from .folder import staged_folder
 
     with warehouse.connect(conninfo) as conn:
@@ -215,6 +224,17 @@ def extract_quarter(
             }
         )
         progress(f"  {xlsx.name}: written ({time.perf_counter() - t0:.2f} s)")
+        t0 = time.perf_counter()
+        _, brief_files = write_brief(tmp, q, snapshot.marts, manifest.data_labels, partial=partial)
+        for path in brief_files:
+            manifest.files.append(
+                {"name": path.name, "format": path.suffix[1:], "mart": None, "rows": None}
+                | _size_and_hash(path)
+            )
+        progress(
+            f"  {', '.join(p.name for p in brief_files)}: written "
+            f"({time.perf_counter() - t0:.2f} s)"
+        )
         (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
     progress(
         f"wrote {manifest.folder}: {len(manifest.files) + 1} files, {len(manifest.marts)} marts,"

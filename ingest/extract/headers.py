@@ -242,6 +242,10 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "rows_received": ("Baris Masuk", "Baris dalam kiriman yang berlaku."),
     "rows_accepted": ("Baris Diterima", "Baris yang dimuat."),
     "rows_quarantined": ("Baris Dikarantina", "Baris yang ditahan karena tidak sah."),
+    "first_accepted_at": (
+        "Waktu Kiriman Pertama Diterima",
+        "Waktu tiba berkas pertama yang diterima (dasar hari keterlambatan).",
+    ),
     "due_on": ("Batas Waktu", "Tanggal batas penyampaian menurut kalender pelaporan."),
     "days_overdue": (
         "Hari Keterlambatan",

@@ -55,7 +55,7 @@ def test_folder_contents(extract: Path):
     expected = sorted(
         [f"{m}.csv" for m in MARTS]
         + [f"{m}.parquet" for m in MARTS]
-        + ["2025Q1_marts.xlsx", "manifest.json"]
+        + ["2025Q1_marts.xlsx", "manifest.json", "ringkasan_2025Q1.pdf", "ringkasan_2025Q1.html"]
     )
     assert names == expected  # every mart (the view too), never dbt's __dbt_tmp relation
 
@@ -67,14 +67,20 @@ def test_two_runs_are_byte_identical(marts_url, extract: Path, tmp_path: Path):
     extract_quarter(marts_url, "2025Q1", extract.parent, progress=lambda m: None)
     extract_quarter(marts_url, "2025Q1", tmp_path, progress=lambda m: None)
     assert hashes(extract) == first
-    assert hashes(tmp_path / "2025Q1") == first  # CSV, Parquet, XLSX and manifest alike
+    assert hashes(tmp_path / "2025Q1") == first  # CSV, Parquet, XLSX, brief and manifest
 
 
 def test_manifest_hashes_match_the_files(extract: Path):
     manifest = json.loads((extract / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["quarter"] == "2025Q1"
     assert manifest["quarter_end"] == "2025-03-31"
-    assert manifest["byte_identical_on_rerun"] == {"csv": True, "parquet": True, "xlsx": True}
+    assert manifest["byte_identical_on_rerun"] == {
+        "csv": True,
+        "parquet": True,
+        "xlsx": True,
+        "pdf": True,
+        "html": True,
+    }
     listed = {f["name"]: f for f in manifest["files"]}
     assert set(listed) == {p.name for p in extract.iterdir()} - {"manifest.json"}
     for name, entry in listed.items():

@@ -43,7 +43,7 @@ def test_progress_one_line_per_mart_and_format(marts_url, tmp_path: Path):
             line = next(x for x in lines if f"{mart}{suffix}:" in x)
             assert " rows (" in line and line.endswith(" s)")
         assert any(f"2025Q1_marts.xlsx [{sheet_title(mart)}]:" in x for x in lines)
-    assert lines[-1].startswith(f"wrote {tmp_path / '2025Q1'}: 12 files, 5 marts")
+    assert lines[-1].startswith(f"wrote {tmp_path / '2025Q1'}: 14 files, 5 marts")
 
 
 def test_destination_that_is_a_file(marts_url, tmp_path: Path):

@@ -204,3 +204,18 @@ def test_dag_run_writes_the_quarter_that_closed(marts_url, tmp_path: Path):
     assert "RESULT success" in proc.stdout, (proc.stdout + proc.stderr)[-4000:]
     assert sorted(p.name for p in (tmp_path / "extracts").iterdir()) == ["2025Q2"]
     assert (tmp_path / "extracts" / "2025Q2" / "2025Q2_marts.xlsx").is_file()
+
+
+def test_every_column_of_the_project_marts_has_an_indonesian_header():
+    """No English header in the workbook: every column of every mart in the dbt contract
+    (_marts.yml) has its fixed Indonesian header and meaning (headers.COLUMNS), and every
+    mart its Indonesian sheet name."""
+    import yaml
+
+    from ingest.extract.headers import COLUMNS, SHEETS
+
+    spec = yaml.safe_load((ROOT / "dbt_project/models/marts/_marts.yml").read_text())
+    for model in spec["models"]:
+        assert model["name"] in SHEETS, model["name"]
+        missing = [c["name"] for c in model["columns"] if c["name"] not in COLUMNS]
+        assert missing == [], (model["name"], missing)
