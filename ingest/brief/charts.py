@@ -50,10 +50,10 @@ def _png(fig) -> bytes:
     return buf.getvalue()
 
 
-def _figure(rows: int, title: str, brief: Brief):
-    height = min(10.0, max(2.2, 0.9 + 0.17 * rows))
+def _figure(rows: int, brief: Brief):
+    """A chart without a title of its own: the PDF / HTML heading above it is the title."""
+    height = min(9.0, max(2.0, 0.8 + 0.125 * rows))
     fig, ax = plt.subplots(figsize=(WIDTH, height))
-    ax.set_title(title, loc="left", fontweight="bold")
     fig.text(0.01, 0.005, brief.source_note, fontsize=6.5, color="#555555", ha="left", va="bottom")
     if brief.sample_notice:
         fig.text(0.99, 0.995, "DATA CONTOH", fontsize=8, color="#c62828", ha="right", va="top")
@@ -65,8 +65,8 @@ def _empty(ax, text: str = "Tidak ada data untuk triwulan ini") -> None:
     ax.set_axis_off()
 
 
-def _ranked_bars(brief: Brief, title: str, items: list[tuple[str, float]], labels: list[str]):
-    fig, ax = _figure(len(items), title, brief)
+def _ranked_bars(brief: Brief, items: list[tuple[str, float]], labels: list[str]) -> bytes:
+    fig, ax = _figure(len(items), brief)
     if not items:
         _empty(ax)
     else:
@@ -85,7 +85,7 @@ def _ranked_bars(brief: Brief, title: str, items: list[tuple[str, float]], label
 def rat_chart(brief: Brief) -> tuple[str, bytes]:
     items = [(n, v) for n, v in brief.rat_by_province]
     title = f"Kepatuhan RAT per provinsi, tahun buku {brief.rat_year or '-'}"
-    return title, _ranked_bars(brief, title, items, [pct(v) for _, v in items])
+    return title, _ranked_bars(brief, items, [pct(v) for _, v in items])
 
 
 def share_chart(brief: Brief) -> tuple[str, bytes]:
@@ -98,7 +98,7 @@ def share_chart(brief: Brief) -> tuple[str, bytes]:
         f"Kontribusi UMKM terhadap PDRB per provinsi, {brief.share_period or '-'} "
         "(perubahan dari periode yang sama tahun lalu)"
     )
-    return title, _ranked_bars(brief, title, items, labels)
+    return title, _ranked_bars(brief, items, labels)
 
 
 def halal_chart(brief: Brief) -> tuple[str, bytes]:
@@ -113,13 +113,13 @@ def halal_chart(brief: Brief) -> tuple[str, bytes]:
         f"UMKM makanan dan minuman bersertifikat halal, {brief.halal_period or '-'} ({deadline})"
     )
     labels = [f"{pct(v)} dari {number(u)}" for _, v, u in brief.halal_by_province]
-    return title, _ranked_bars(brief, title, items, labels)
+    return title, _ranked_bars(brief, items, labels)
 
 
 def ladder_chart(brief: Brief) -> tuple[str, bytes]:
     provinces = list(brief.ladder)
     title = "Pelaksanaan kerja sama per provinsi (jumlah)"
-    fig, ax = _figure(len(provinces), title, brief)
+    fig, ax = _figure(len(provinces), brief)
     if not provinces:
         _empty(ax)
     else:
@@ -136,7 +136,13 @@ def ladder_chart(brief: Brief) -> tuple[str, bytes]:
             )
             left = [a + b for a, b in zip(left, values, strict=True)]
         ax.invert_yaxis()
-        ax.legend(ncol=4, fontsize=6.5, loc="lower right", frameon=False)
+        ax.legend(
+            ncol=len(LADDER),
+            fontsize=6.5,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.16),
+            frameon=False,
+        )
         ax.set_xlabel("kerja sama")
     fig.tight_layout(rect=(0, 0.03, 1, 1))
     return title, _png(fig)
@@ -146,7 +152,7 @@ def compliance_chart(brief: Brief) -> tuple[str, bytes]:
     datasets = [d for d in DATASETS if d in brief.compliance_periods]
     provinces = brief.provinces
     title = "Penyampaian data per provinsi (periode terakhir yang jatuh tempo)"
-    fig, ax = _figure(len(provinces), title, brief)
+    fig, ax = _figure(len(provinces), brief)
     if not datasets:
         _empty(ax, "Belum ada periode yang jatuh tempo")
     else:

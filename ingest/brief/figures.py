@@ -237,13 +237,20 @@ def _agreements(brief: Brief, marts: list) -> None:
 
 
 def _compliance(brief: Brief, marts: list) -> None:
-    rows = _rows(marts, "submission_compliance")
+    # what was due by the brief's as-of date (the marts may be evaluated at a later date)
+    rows = [
+        r
+        for r in _rows(marts, "submission_compliance")
+        if r.get("due_on") is None or r["due_on"] <= brief.as_of
+    ]
     # per dataset, the latest period due for every province (a row for each of them)
     counts = Counter((r["dataset"], r["period"]) for r in rows)
     latest: dict[str, str] = {}
     for (dataset, period), n in counts.items():
+        # ties (2024 and 2024S2 both end on 31 Dec): the later label, as in _latest
         if n >= len(brief.provinces) and (
-            dataset not in latest or _end(period) > _end(latest[dataset])
+            dataset not in latest
+            or (_end(period), period) > (_end(latest[dataset]), latest[dataset])
         ):
             latest[dataset] = period
     brief.compliance_periods = {d: latest[d] for d in DATASETS if d in latest}

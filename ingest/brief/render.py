@@ -16,7 +16,6 @@ from reportlab.lib.units import cm
 from reportlab.platypus import (
     Image,
     KeepTogether,
-    PageBreak,
     Paragraph,
     SimpleDocTemplate,
     Spacer,
@@ -51,7 +50,9 @@ def _value(h: Headline) -> str:
 def _change(h: Headline) -> str:
     if h.change is None:
         return "-"
-    return signed(h.change, 2) + (" pp" if h.unit == "%" else "")
+    if h.unit == "%":
+        return signed(h.change, 2) + " pp"
+    return signed(h.change, 0)
 
 
 def _previous(h: Headline) -> str:
@@ -108,9 +109,7 @@ def write_pdf(path: Path, brief: Brief, charts: dict[str, tuple[str, bytes]]) ->
         )
     )
     story += [table, Spacer(1, 0.2 * cm), Paragraph(html.escape(brief.source_note), small)]
-    for i, (name, (title, png)) in enumerate(charts.items()):
-        if i in (1, 3):
-            story.append(PageBreak())
+    for name, (title, png) in charts.items():
         width, height = _png_size(png)
         scale = min(17.5 * cm / (width / DPI * 72), 1.0) if width else 1.0
         image = Image(
