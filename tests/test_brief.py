@@ -7,6 +7,7 @@ the workbook outside Kamus Data's column-name column."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from datetime import date
 
@@ -181,3 +182,18 @@ def test_workbook_has_no_english_outside_the_column_names(extract):
             leaked = {v for v in row if isinstance(v, str)} & english
             assert not leaked, (ws.title, leaked)
             assert not any(isinstance(v, bool) for v in row), ws.title  # Ya / Tidak
+
+
+def test_cover_and_manifest_say_where_the_grdp_came_from(extract):
+    manifest = json.loads((extract / "manifest.json").read_text(encoding="utf-8"))
+    labels = manifest["data_labels"]
+    assert set(labels["grdp_source"]) == {"bps_snapshot"}  # published figures, no sample
+    assert set(labels["grdp_basis"]) <= {"published", "estimated_per_capita_x_population"}
+    assert labels["sample_notice"] is None and labels["value_added_exceeds_grdp"] == 0
+    assert manifest["partial"] is False
+    wb = openpyxl.load_workbook(extract / f"{QUARTER}_marts.xlsx", read_only=True)
+    cover = {r[0]: r[1] for r in wb["Sampul"].iter_rows(min_row=2, values_only=True)}
+    assert cover["Posisi data per"] == "30 Juni 2025"
+    assert "snapshot angka resmi BPS" in cover["Sumber data: PDRB (BPS)"]
+    assert "PERHATIAN" not in cover  # no sample data, no value added above GRDP
+    assert any(k.startswith("Provinsi menyampaikan") for k in cover)

@@ -16,6 +16,12 @@ from .headers import SAMPLE_NOTICE, VALUES
 from .source import MartData
 
 PROVINCES = 38
+BPS_MEASURES = {
+    "grdp_current_idr_bn": "PDRB atas dasar harga berlaku",
+    "grdp_growth_pct": "laju pertumbuhan PDRB",
+    "grdp_per_capita_kidr": "PDRB per kapita",
+    "population_thousand": "jumlah penduduk",
+}
 MONTHS = [
     "Januari",
     "Februari",
@@ -147,7 +153,8 @@ def cover_rows(
             )
         )
     for state in bps_state or []:
-        rows.append((f"BPS {state['measure']}: pembaruan", state["last_update"] or "-"))
+        measure = BPS_MEASURES.get(state["measure"], state["measure"])
+        rows.append((f"BPS {measure}: pembaruan terakhir", state["last_update"] or "-"))
     rows += _submitted(marts)
     rows.append(("Kamus Data", "Arti setiap kolom: lembar Kamus Data."))
     return rows
