@@ -13,7 +13,7 @@ export DROPZONE WAREHOUSE_URL BPS_API_KEY BPS_API_URL EXTRACTS_DIR
 
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install run test lint format psql airflow-ui up down docs extract bench stop clean
+.PHONY: help install run test lint format psql airflow-ui up down docs extract bench stop clean bi-user
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -39,9 +39,13 @@ format: $(STAMP) ## format the Python code
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-extract: $(STAMP) ## quarterly extract of the marts: make extract QUARTER=2025Q1
+extract: $(STAMP) ## quarterly extract of the marts: make extract QUARTER=2025Q1 [PARTIAL=1]
 	@test -n "$(QUARTER)" || { echo "usage: make extract QUARTER=2025Q1" >&2; exit 2; }
-	$(BIN)/python -m ingest.cli extract --quarter $(QUARTER)
+	$(BIN)/python -m ingest.cli extract --quarter $(QUARTER) $(if $(PARTIAL),--allow-partial)
+
+bi-user: $(STAMP) ## read-only login for a BI tool, prints its connection string: make bi-user NAME=metabase
+	@test -n "$(NAME)" || { echo "usage: make bi-user NAME=metabase" >&2; exit 2; }
+	$(BIN)/python -m ingest.cli bi-user $(NAME)
 
 docs: $(STAMP) ## build dbt docs and GX Data Docs (prints the index.html paths)
 	$(BIN)/python -m ingest.cli docs

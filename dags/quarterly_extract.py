@@ -1,11 +1,14 @@
 """Quarterly extract for ministry planners: marts -> `$EXTRACTS_DIR/<quarter>/`.
 
-CSV + Parquet per mart, one XLSX with a sheet per mart and Indonesian headers, and
-manifest.json (ingest/extract). Runs at 06:00 WIB on the first day of each quarter for the
-quarter that just closed: the run's data interval is that quarter (1 Apr 06:00 writes
-2025Q1). `catchup` from 2025-01-01, so any past quarter can be backfilled
-(`airflow backfill create --dag-id quarterly_extract --from-date 2025-01-01 --to-date
-2025-12-31`). A manual run extracts the last closed quarter, or the `quarter` param.
+CSV + Parquet per mart, one Indonesian XLSX (Sampul, a sheet per mart, Kamus Data),
+manifest.json and the brief ringkasan_<quarter>.pdf / .html (ingest/extract, ingest/brief).
+Figures as they stood at the quarter's end: when files arrived later, the marts are rebuilt
+from the submissions that had arrived by then (ingest/extract/asof.py).
+Runs at 06:00 WIB on the first day of each quarter for the quarter that just closed: the
+run's data interval is that quarter (1 Apr 06:00 writes 2025Q1). `catchup` from
+2025-01-01, so any past quarter can be backfilled (`airflow backfill create --dag-id
+quarterly_extract --from-date 2025-01-01 --to-date 2025-12-31`). A manual run extracts
+the last closed quarter, or the `quarter` param.
 A rerun replaces the folder atomically; over unchanged marts its files are byte-identical.
 """
 
@@ -49,7 +52,11 @@ def quarterly_extract():
             quarter = quarter_closed_before(moment).label
         log = logging.getLogger("quarterly_extract")
         manifest = extract_quarter(
-            warehouse.url(), quarter.upper(), settings().extracts_dir, progress=log.info
+            warehouse.url(),
+            quarter.upper(),
+            settings().extracts_dir,
+            progress=log.info,
+            as_of_replay=True,
         )
         return {
             "quarter": manifest.quarter,

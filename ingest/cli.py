@@ -111,10 +111,57 @@ def _extract(args: argparse.Namespace) -> int:
         return 2
     dest = Path(args.dest) if args.dest else settings().extracts_dir
     try:
-        extract_quarter(warehouse.url(), quarter, dest, progress=lambda m: print(m, flush=True))
+        extract_quarter(
+            warehouse.url(),
+            quarter,
+            dest,
+            progress=lambda m: print(m, flush=True),
+            allow_partial=args.allow_partial,
+            as_of_replay=not args.current_marts,
+        )
     except ExtractError as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
+    return 0
+
+
+def _bi_user(args: argparse.Namespace) -> int:
+    """A login role for a BI tool (member of bi_reader) and its connection string."""
+    from urllib.parse import quote
+
+    from ingest.bi_users import BiUserError, create_bi_user
+
+    conninfo = warehouse.url()
+    params = warehouse.libpq_params(conninfo)
+    s = settings()
+    if s.warehouse_url:
+        tcp = (params["host"], int(params["port"]))
+    else:
+        tcp = warehouse.embedded_tcp(s.embedded_pgdata)
+    try:
+        with warehouse.connect(conninfo) as conn:
+            password, created = create_bi_user(conn, args.name)
+    except BiUserError as exc:
+        print(f"FAILED: {exc}", file=sys.stderr)
+        return 2
+    print(
+        f"{'created' if created else 'new password for'} BI user {args.name} (bi_reader: "
+        "read-only, schema marts)"
+    )
+    if tcp is None or tcp[0].startswith("/"):
+        print(
+            "the warehouse does not listen on TCP yet (started before this version): "
+            "run `make stop` and `make bi-user NAME=...` again",
+            file=sys.stderr,
+        )
+        return 1
+    host, port = tcp
+    print(f"password (shown once): {password}")
+    print(
+        "connection string: "
+        f"postgresql://{quote(args.name)}:{quote(password)}@{host}:{port}/{params['dbname']}"
+    )
+    print(f"host {host}  port {port}  database {params['dbname']}  user {args.name}  schema marts")
     return 0
 
 
@@ -155,9 +202,24 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("summary", help="print what landed and what changed since the last run")
     p.set_defaults(func=_summary)
 
+    p = sub.add_parser("bi-user", help="create a read-only login for a BI tool, print its URL")
+    p.add_argument("name", help="role name, e.g. metabase")
+    p.set_defaults(func=_bi_user)
+
     p = sub.add_parser("extract", help="write the quarterly extract of the marts")
     p.add_argument("--quarter", required=True, help="e.g. 2025Q1")
     p.add_argument("--dest", help="root folder (default: $EXTRACTS_DIR or ./extracts)")
+    p.add_argument(
+        "--allow-partial",
+        action="store_true",
+        help="extract the running (not yet ended) quarter, labelled partial",
+    )
+    p.add_argument(
+        "--current-marts",
+        action="store_true",
+        help="read the marts as they are, even when submissions arrived after the quarter's "
+        "end (default: rebuild them as of the quarter's end)",
+    )
     p.set_defaults(func=_extract)
 
     args = parser.parse_args(argv)

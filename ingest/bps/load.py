@@ -3,7 +3,7 @@
 Upserts are keyed by (measure, bps_code, year, subperiod). A row is rewritten only when a
 stored attribute differs (`on conflict do update ... where (...) is distinct from (...)`),
 so reloading the same answer changes nothing, `fetched_at` included (it reads "inserted or
-last changed at"). Rows are never deleted. SAMPLE rows (source 'snapshot') never replace
+last changed at"). Rows are never deleted. Snapshot rows (source 'snapshot') never replace
 rows fetched from the API.
 """
 

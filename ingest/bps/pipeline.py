@@ -1,7 +1,8 @@
 """The BPS ingest run: fetch -> decode -> upsert, for every configured series.
 
 `ingest_bps(conninfo)` is what the Airflow task calls. With `BPS_API_KEY` set it reads the
-WebAPI at `BPS_API_URL`; without it, the bundled SAMPLE snapshot (ingest/bps/snapshot/).
+WebAPI at `BPS_API_URL`; without it, the bundled snapshot of published figures
+(ingest/bps/snapshot/).
 Each series is fetched in chunks of at most 3 years. Per chunk, in one transaction, the
 observations are upserted and the fetch is recorded in raw.bps_fetches:
 - `ok`: cells loaded (requested years without any cell are listed in years_missing);
@@ -295,8 +296,8 @@ def make_source(settings: Settings, snapshot_dir: Path | None = None) -> Source:
     if settings.bps_api_key:
         return ApiSource(BpsClient(settings.bps_api_key, settings.bps_api_url))
     log.warning(
-        "BPS_API_KEY is not set: loading the bundled offline snapshot (SAMPLE values, not "
-        "BPS statistics)"
+        "BPS_API_KEY is not set: loading the bundled offline snapshot (published BPS figures, "
+        "partial coverage: see ingest/bps/snapshot/README.md)"
     )
     return SnapshotSource(snapshot_dir)
 

@@ -2,9 +2,17 @@
 
 Writes `dest_root/2025Q1/`:
 - `<mart>.csv` and `<mart>.parquet` for every table and view of schema `marts`;
-- `2025Q1_marts.xlsx`, one sheet per mart with Indonesian headers;
+- `2025Q1_marts.xlsx`: a cover sheet `Sampul`, one sheet per mart in Indonesian (sheet
+  names, headers, coded values) and a `Kamus Data` sheet (writers.py, headers.py);
+- `ringkasan_2025Q1.pdf` / `.html`: the quarterly brief (ingest/brief), from the same rows;
 - `manifest.json`: the quarter, the rows per mart, each file's rows / size / SHA-256, the
-  submissions in force behind the figures and the BPS fetch state.
+  submissions in force behind the figures, the BPS fetch state and the data labels (GRDP
+  source and basis, value added source, the sample-data notice: cover.py).
+
+Quarters (quarter.py `check_quarter`): a quarter that has not ended (Asia/Jakarta) or that
+ends before the first accepted submission's period is refused (QuarterRefused);
+`allow_partial` extracts the running quarter, labelled partial in the manifest and on the
+cover.
 
 Rows: the marts "as of the quarter's end" (quarter.py: closed periods, book years up to
 the quarter's year, `as_of` up to its last day; marts without such a column whole), in a
@@ -24,31 +32,38 @@ import json
 import re
 import time
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from ingest import warehouse
 
 from . import writers
+from .asof import arrived_after, cutoff_of, replayed_marts
+from .cover import cover_rows, data_labels
 from .folder import ExtractError
-from .quarter import parse_quarter, quarter_closed_before
+from .quarter import QuarterRefused, check_quarter, parse_quarter, quarter_closed_before
 from .source import MartData, read_snapshot
 
 __all__ = [
     "ExtractError",
     "Manifest",
+    "QuarterRefused",
     "extract_quarter",
     "parse_quarter",
     "quarter_closed_before",
 ]
 
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 SELECTION = (
     "Marts as of the quarter's end: a `period` column keeps periods ending on or before the "
     "quarter's last day; else `book_year` keeps book years up to the quarter's year; else "
     "`as_of` keeps dates up to the quarter's last day; other marts whole. A null filter "
-    "value keeps its row. Figures are the warehouse's current state for those periods "
-    "(later resubmissions included), not a replay of what the warehouse held at the time."
+    "value keeps its row. Figures: see as_of.method: `replay` = the marts rebuilt from the "
+    "submissions that had arrived (file modification time) by the end of the quarter's last "
+    "day in Asia/Jakarta, the latest accepted one in force; `current_marts` = the warehouse's "
+    "marts as they are (no submission arrived after the quarter's end, or replay not asked)."
 )
 NOTES = [
     "CSV: UTF-8 with BOM, comma-separated, CRLF, header = mart column names, NULL = empty "
@@ -72,6 +87,9 @@ class Manifest:
     bps_fetch_state: list[dict] | None = None
     quarter_start: str = ""
     quarter_end: str = ""
+    partial: bool = False
+    as_of: dict = field(default_factory=dict)
+    data_labels: dict = field(default_factory=dict)
     software: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict:
@@ -80,14 +98,23 @@ class Manifest:
             "quarter": self.quarter,
             "quarter_start": self.quarter_start,
             "quarter_end": self.quarter_end,
+            "partial": self.partial,
+            "as_of": self.as_of,
             "selection": SELECTION,
-            "byte_identical_on_rerun": {"csv": True, "parquet": True, "xlsx": True},
+            "byte_identical_on_rerun": {
+                "csv": True,
+                "parquet": True,
+                "xlsx": True,
+                "pdf": True,
+                "html": True,
+            },
             "notes": NOTES,
             "marts": self.marts,
             "files": self.files,
             "xlsx_sheets": self.xlsx_sheets,
             "source_submissions": self.source_submissions,
             "bps_fetch_state": self.bps_fetch_state,
+            "data_labels": self.data_labels,
             "software": self.software,
         }
 
@@ -105,22 +132,43 @@ def extract_quarter(
     dest_root: Path,
     *,
     progress: Callable[[str], object] = print,
+    allow_partial: bool = False,
+    today: date | None = None,
+    as_of_replay: bool = False,
 ) -> Manifest:
     """Write the extract of `quarter` (e.g. "2025Q1") to `dest_root/<quarter>/`.
 
-    Raises ValueError for a malformed quarter, ExtractError when the destination cannot be
-    written (not a folder, not writable, disk full); nothing is left under the final name
-    then, and an earlier extract there stays as it was.
+    Raises ValueError for a malformed quarter, QuarterRefused for a quarter that has not
+    ended (unless `allow_partial` and it is the running one) or that lies before the first
+    data, ExtractError when the destination cannot be written (not a folder, not writable,
+    disk full); nothing is left under the final name then, and an earlier extract there
+    stays as it was. `today` (Asia/Jakarta) defaults to the clock. `as_of_replay`: when a
+    submission arrived after the quarter's end, read marts rebuilt as of then (asof.py).
     """
     q = parse_quarter(quarter)
     started = time.perf_counter()
     dest_root = Path(dest_root)
+    from ingest.brief import write_brief  # the brief reads the extract's vocabulary
+
     from .folder import staged_folder
 
-    progress(f"extract {q.label} -> {dest_root / q.label}")
+    with warehouse.connect(conninfo) as conn:
+        partial = check_quarter(conn, q, allow_partial=allow_partial, today=today)
+        later = arrived_after(conn, q)
+    replay = as_of_replay and later > 0
+    as_of = {
+        "method": "replay" if replay else "current_marts",
+        "cutoff": cutoff_of(q).isoformat(),
+        "submissions_arrived_after_cutoff": later,
+    }
+    progress(f"extract {q.label}{' (partial)' if partial else ''} -> {dest_root / q.label}")
     with staged_folder(dest_root, q.label) as tmp:
-        with warehouse.connect(conninfo) as conn:
-            snapshot = read_snapshot(conn, q, progress)
+        with ExitStack() as stack:
+            source_url = (
+                stack.enter_context(replayed_marts(conninfo, q, progress)) if replay else conninfo
+            )
+            with warehouse.connect(source_url) as conn:
+                snapshot = read_snapshot(conn, q, progress)
         if not snapshot.marts:
             raise ExtractError("schema marts has no tables: build the marts first (make run)")
         manifest = Manifest(
@@ -130,6 +178,9 @@ def extract_quarter(
             quarter_end=q.end.isoformat(),
             source_submissions=snapshot.submissions,
             bps_fetch_state=snapshot.bps,
+            partial=partial,
+            as_of=as_of,
+            data_labels=data_labels(snapshot.marts),
             software=_software(),
         )
         stems = _file_stems([m.name for m in snapshot.marts])
@@ -157,8 +208,11 @@ def extract_quarter(
                     " are only in the CSV and Parquet files"
                 )
 
+        cover = cover_rows(
+            q, snapshot.marts, manifest.data_labels, snapshot.bps, partial=partial, backfill=replay
+        )
         manifest.xlsx_sheets = writers.write_xlsx(
-            xlsx, snapshot.marts, writers.date_time_of(q.end), on_sheet
+            xlsx, snapshot.marts, writers.date_time_of(q.end), on_sheet, cover
         )
         manifest.files.append(
             {
@@ -170,6 +224,17 @@ def extract_quarter(
             }
         )
         progress(f"  {xlsx.name}: written ({time.perf_counter() - t0:.2f} s)")
+        t0 = time.perf_counter()
+        _, brief_files = write_brief(tmp, q, snapshot.marts, manifest.data_labels, partial=partial)
+        for path in brief_files:
+            manifest.files.append(
+                {"name": path.name, "format": path.suffix[1:], "mart": None, "rows": None}
+                | _size_and_hash(path)
+            )
+        progress(
+            f"  {', '.join(p.name for p in brief_files)}: written "
+            f"({time.perf_counter() - t0:.2f} s)"
+        )
         (tmp / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")
     progress(
         f"wrote {manifest.folder}: {len(manifest.files) + 1} files, {len(manifest.marts)} marts,"

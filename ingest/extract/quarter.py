@@ -23,6 +23,8 @@ from zoneinfo import ZoneInfo
 
 from ingest.periods import Period, parse_period
 
+from .folder import ExtractError
+
 FILTER_COLUMNS = ("period", "book_year", "as_of")
 JAKARTA = ZoneInfo("Asia/Jakarta")
 
@@ -51,6 +53,55 @@ def quarter_closed_before(moment: datetime, tz: ZoneInfo = JAKARTA) -> Period:
     local = moment.astimezone(tz).date() if moment.tzinfo else moment.date()
     current = quarter_of(local)
     return quarter_of(current.start - timedelta(days=1))
+
+
+class QuarterRefused(ExtractError):
+    """The quarter cannot be extracted (not ended yet, or before the first data)."""
+
+
+def today_in_jakarta() -> date:
+    return datetime.now(JAKARTA).date()
+
+
+def first_data_end(conn) -> date | None:
+    """The end of the earliest period any province had an accepted submission for."""
+    if conn.execute("select to_regclass('raw.submissions') is null").fetchone()[0]:
+        return None
+    return conn.execute(
+        "select min(period_end) from raw.submissions "
+        "where outcome in ('accepted', 'accepted_with_warnings')"
+    ).fetchone()[0]
+
+
+def check_quarter(
+    conn, quarter: Period, *, allow_partial: bool = False, today: date | None = None
+) -> bool:
+    """Refuse a quarter that cannot be extracted; True when it is the running quarter
+    extracted with `allow_partial` (the extract is then labelled partial)."""
+    today = today or today_in_jakarta()
+    running = quarter_of(today)
+    if quarter.start > today:
+        raise QuarterRefused(
+            f"quarter {quarter.label} has not started yet (today is {today.isoformat()}, "
+            f"Asia/Jakarta): the last closed quarter is "
+            f"{quarter_of(running.start - timedelta(days=1)).label}"
+        )
+    if quarter.end >= today:
+        if not allow_partial:
+            raise QuarterRefused(
+                f"quarter {quarter.label} ends on {quarter.end.isoformat()} and has not ended "
+                f"yet (today is {today.isoformat()}, Asia/Jakarta): its figures are not final."
+                " Use --allow-partial to extract it anyway, labelled partial"
+            )
+        return True
+    first = first_data_end(conn)
+    if first is not None and quarter.end < first:
+        raise QuarterRefused(
+            f"quarter {quarter.label} ends on {quarter.end.isoformat()}, before the first data:"
+            f" the earliest accepted submission covers a period ending on {first.isoformat()}"
+            f" (first extractable quarter: {quarter_of(first).label})"
+        )
+    return False
 
 
 def row_filter(columns: list[str], quarter: Period) -> tuple[int, str, Callable] | None:

@@ -9,9 +9,12 @@ Parquet (pyarrow): types from PostgreSQL, see `arrow_type`. Fixed writer setting
 level 3, format 2.6, statistics on, dictionary on); no pandas metadata; the footer's
 `created_by` names the pyarrow version and holds no time, so reruns are byte-identical.
 
-XLSX (openpyxl, write-only): one sheet per mart, Indonesian headers (headers.py). Fixed
-document properties (created = modified = the quarter's last day) and the zip entries are
-rewritten with a fixed date, so the workbook is byte-identical on rerun too.
+XLSX (openpyxl, write-only): a cover sheet `Sampul`, one sheet per mart with Indonesian
+sheet names, headers and coded values (`missing` -> `belum menyampaikan`, booleans Ya /
+Tidak; headers.py), and a `Kamus Data` sheet (per sheet and column: the Indonesian header,
+the mart column name and its meaning). Fixed document properties (created = modified = the
+quarter's last day) and the zip entries are rewritten with a fixed date, so the workbook is
+byte-identical on rerun too.
 
 Formula injection: text cells beginning with `=`, `+`, `-`, `@`, tab or carriage return
 get a leading apostrophe in CSV and XLSX (Parquet keeps the values as they are: it is not a
@@ -38,7 +41,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.xml.functions import tostring
 
-from .headers import headers_for
+from .headers import BOOLEAN, headers_for, meaning, sheet_title, value_label
 from .source import INT_TYPES, Column, MartData
 
 DANGEROUS_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -159,11 +162,17 @@ def write_parquet(path: Path, mart: MartData, metadata: dict[str, str]) -> None:
 # --- XLSX ----------------------------------------------------------------------------------
 
 
+COVER_SHEET = "Sampul"
+DICTIONARY_SHEET = "Kamus Data"
+DICTIONARY_HEADERS = ("Lembar", "Kolom", "Nama Kolom di CSV/Parquet", "Arti")
+
+
 def sheet_names(marts: list[str]) -> list[str]:
-    """Excel sheet names: at most 31 characters, none of []:*?/\\, unique ignoring case."""
+    """Excel sheet names (Indonesian for known marts): at most 31 characters, none of
+    []:*?/\\, unique ignoring case and distinct from the cover and dictionary sheets."""
     out: list[str] = []
-    taken: set[str] = set()
-    for name in marts:
+    taken: set[str] = {COVER_SHEET.lower(), DICTIONARY_SHEET.lower()}
+    for name in (sheet_title(m) for m in marts):
         base = re.sub(r"[\[\]:*?/\\]", "_", name).strip("'") or "Sheet"
         candidate, n = base[:31], 1
         while candidate.lower() in taken:
@@ -196,13 +205,50 @@ def _number_format(column: Column) -> str | None:
     return None
 
 
+def _text_sheet(wb, title: str, header: tuple[str, ...], rows: list, widths: list[int]) -> None:
+    """A plain sheet of text rows (cover, dictionary) with a bold first row."""
+    ws = wb.create_sheet(title=title)
+    ws.freeze_panes = "A2"
+    for i, width in enumerate(widths):
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+    stats = {"control_characters_replaced": 0, "cells_truncated": 0}
+    head = []
+    for text in header:
+        cell = _string_cell(ws, text)
+        cell.font = Font(bold=True)
+        head.append(cell)
+    ws.append(head)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = _string_cell(ws, _xlsx_text(str(value), stats))
+            cell.alignment = wrap
+            cells.append(cell)
+        ws.append(cells)
+
+
+def _dictionary_rows(marts: list[MartData], titles: list[str]) -> list[tuple]:
+    rows = []
+    for mart, title in zip(marts, titles, strict=True):
+        headers = headers_for(
+            [c.name for c in mart.columns], [c.base == "timestamptz" for c in mart.columns]
+        )
+        rows += [
+            (title, h, c.name, meaning(c.name)) for c, h in zip(mart.columns, headers, strict=True)
+        ]
+    return rows
+
+
 def write_xlsx(
     path: Path,
     marts: list[MartData],
     properties_time: datetime,
     on_sheet: Callable[[MartData, str, int], None] = lambda m, s, n: None,
+    cover: list[tuple[str, str]] = (),
 ) -> list[dict]:
-    """Write the workbook; one dict per sheet (mart, sheet, rows written, notes)."""
+    """Write the workbook: the `Sampul` sheet (`cover`: rows of label and text), one sheet
+    per mart, then `Kamus Data`; one dict per mart sheet (mart, sheet, rows written, notes)."""
     wb = Workbook(write_only=True)
     wb.properties.creator = "KUMKM Warehouse"
     wb.properties.created = properties_time
@@ -210,7 +256,9 @@ def write_xlsx(
     sheets = []
     bold = Font(bold=True)
     wrap = Alignment(wrap_text=True, vertical="top")
-    for mart, title in zip(marts, sheet_names([m.name for m in marts]), strict=True):
+    titles = sheet_names([m.name for m in marts])
+    _text_sheet(wb, COVER_SHEET, ("Keterangan", "Isi"), list(cover), [34, 100])
+    for mart, title in zip(marts, titles, strict=True):
         ws = wb.create_sheet(title=title)
         ws.freeze_panes = "A2"
         stats = {"control_characters_replaced": 0, "cells_truncated": 0}
@@ -230,15 +278,19 @@ def write_xlsx(
         ws.append(head_cells)
         formats = [_number_format(c) for c in mart.columns]
         kinds = [c.base for c in mart.columns]
+        names = [c.name for c in mart.columns]
         rows = mart.rows[:XLSX_MAX_ROWS]
         for row in rows:
             cells = []
-            for value, fmt, kind in zip(row, formats, kinds, strict=True):
+            for value, fmt, kind, name in zip(row, formats, kinds, names, strict=True):
                 if value is None:
                     cells.append(None)
                     continue
+                if isinstance(value, bool):
+                    cells.append(_string_cell(ws, BOOLEAN[value]))
+                    continue
                 if isinstance(value, str):
-                    cells.append(_string_cell(ws, _xlsx_text(value, stats)))
+                    cells.append(_string_cell(ws, _xlsx_text(value_label(name, value), stats)))
                     continue
                 if kind == "timestamptz":
                     value = value.astimezone(UTC).replace(tzinfo=None)
@@ -262,6 +314,9 @@ def write_xlsx(
         sheet.update({k: v for k, v in stats.items() if v})
         sheets.append(sheet)
         on_sheet(mart, title, len(rows))
+    _text_sheet(
+        wb, DICTIONARY_SHEET, DICTIONARY_HEADERS, _dictionary_rows(marts, titles), [30, 40, 34, 90]
+    )
     raw = path.with_name(path.name + ".raw")
     wb.save(raw)
     # openpyxl stamps `modified` with the clock at save time: write core.xml again

@@ -590,10 +590,10 @@ def implementation_status(agr: dict, acts: list[dict], as_of: dt.date) -> str:
         return "cancelled"
     if st == "draf" or agr["tanggal_tanda_tangan"] > as_of:
         return "draft"
-    if agr["tanggal_berakhir"] is not None and agr["tanggal_berakhir"] < as_of:
-        return "expired"
     if st == "selesai":
         return "completed"
+    if agr["tanggal_berakhir"] is not None and agr["tanggal_berakhir"] < as_of:
+        return "expired"
     dates = [a["tanggal_kegiatan"] for a in acts if a["tanggal_kegiatan"] <= as_of]
     if not dates:
         return "not_started"

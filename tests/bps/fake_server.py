@@ -7,7 +7,7 @@ It answers like the real one (../shared/spec/bps-webapi.md):
 - `th` required and well formed, at most 3 years (the API's own messages);
 - list models (`var`, `th`, `turth`, `vervar`, domains) paginated like the API;
 - dynamic data from the live captures in ../shared/fixtures/bps-live when they hold the
-  requested var / years / turth, else from the bundled SAMPLE snapshot; years nobody
+  requested var / years / turth, else from the bundled snapshot; years nobody
   holds -> "not-available", an unknown var -> "list-not-available"; TPT annual (543,
   turth 191) -> the captured list-not-available answer;
 - HTTP 403 with an HTML page to non-browser User-Agents (the WAF);

@@ -41,7 +41,7 @@ def _value(url, measure, bps_code, year, subperiod=0):
     return value, source
 
 
-def test_snapshot_run_loads_38_provinces_per_measure_and_reload_changes_nothing(bps_db):
+def test_snapshot_run_loads_the_published_figures_and_reload_changes_nothing(bps_db):
     first = ingest_bps(bps_db, settings=_no_key())
     assert first.source == "snapshot" and first.ok
     assert [s.measure for s in first.series] == MEASURES
@@ -52,27 +52,26 @@ def test_snapshot_run_loads_38_provinces_per_measure_and_reload_changes_nothing(
         "select measure, count(distinct province_code), count(*) filter (where is_national), "
         "count(*) filter (where value = 0) from raw.bps_observations group by 1 order by 1",
     )
+    # the snapshot holds published figures only (shared/reference/bps, live captures):
+    # GRDP 2024 for 27 provinces (+ Papua Barat Daya 2023, ten provinces 2021), national
+    # GDP 2021-2024; growth 2023-2025 for all 38 (national 2021-2025); per-capita 2023-2025;
+    # population 2024 for 33 (and 2021 for ten)
     assert per_measure == [
-        ("grdp_current_idr_bn", 38, 25, 0),  # 5 years x (4 quarters + year)
+        ("grdp_current_idr_bn", 28, 4, 0),
         ("grdp_growth_pct", 38, 5, 0),
-        ("grdp_per_capita_kidr", 38, 5, 0),
-        ("population_thousand", 38, 5, 0),
+        ("grdp_per_capita_kidr", 38, 3, 0),
+        ("population_thousand", 33, 0, 0),
     ]
     # Papua: BPS 9400 is Kemendagri 91 (4-digit and 2-digit series alike)
     assert _rows(
         bps_db, "select distinct province_code from raw.bps_observations where bps_code = '9400'"
     ) == [("91",)]
+    # no quarterly GRDP is published in the snapshot: the annual total only (turtahun 35)
     assert _rows(
         bps_db,
         "select distinct period, period_type from raw.bps_observations "
         "where measure = 'grdp_current_idr_bn' and year = 2024 order by 1",
-    ) == [
-        ("2024", "year"),
-        ("2024Q1", "quarter"),
-        ("2024Q2", "quarter"),
-        ("2024Q3", "quarter"),
-        ("2024Q4", "quarter"),
-    ]
+    ) == [("2024", "year")]
     fetched = _rows(bps_db, "select max(fetched_at), count(*) from raw.bps_observations")
 
     second = ingest_bps(bps_db, settings=_no_key())
@@ -116,7 +115,10 @@ def test_api_run_against_the_fake_server_from_the_environment(bps_db, fake, monk
         "select measure, count(distinct province_code) from raw.bps_observations "
         "where source = 'api' group by 1 order by 1",
     )
-    assert counts == sorted((m, 38) for m in MEASURES)
+    # the fake answers from the live captures, else from the bundled snapshot (published
+    # figures only: GRDP for 28 provinces, population for 33)
+    expected = {"grdp_current_idr_bn": 28, "population_thousand": 33}
+    assert counts == sorted((m, expected.get(m, 38)) for m in MEASURES)
     if LIVE_DIR.is_dir():  # 2023-2025 come from the live captures
         assert _value(bps_db, "grdp_growth_pct", "7400", 2023) == (Decimal("5.35"), "api")
         assert _value(bps_db, "grdp_growth_pct", "9400", 2023) == (Decimal("4.22"), "api")
@@ -126,7 +128,7 @@ def test_api_run_against_the_fake_server_from_the_environment(bps_db, fake, monk
         )
         assert str(last_update) == "2026-02-19 10:27:07"
 
-    # a later offline run never replaces API rows with SAMPLE rows
+    # a later offline run never replaces API rows with snapshot rows
     offline = ingest_bps(bps_db, settings=_no_key())
     assert offline.rows_changed == 0
     assert _rows(bps_db, "select distinct source from raw.bps_observations") == [("api",)]

@@ -116,7 +116,15 @@ class RawWriter:
             )
         return submission_id
 
-    def bps(self, measure: str, bps_code: str, province: str | None, period: str, value) -> None:
+    def bps(
+        self,
+        measure: str,
+        bps_code: str,
+        province: str | None,
+        period: str,
+        value,
+        source: str = "snapshot",
+    ) -> None:
         p = parse_period(period)
         subperiod = {"year": 35 if measure == "grdp_current_idr_bn" else 0}.get(
             p.type, 30 + p.index
@@ -125,7 +133,7 @@ class RawWriter:
             """insert into raw.bps_observations (measure, var_id, turvar, vervar, province_code,
                    bps_code, is_national, year, subperiod, period, period_type, value, unit,
                    source, fetched_at)
-               values (%s, 1, '0', %s, %s, %s, %s, %s, %s, %s, %s, %s, 'x', 'snapshot', now())""",
+               values (%s, 1, '0', %s, %s, %s, %s, %s, %s, %s, %s, %s, 'x', %s, now())""",
             (
                 measure,
                 bps_code,
@@ -137,6 +145,7 @@ class RawWriter:
                 p.label,
                 p.type,
                 value,
+                source,
             ),
         )
 
@@ -180,7 +189,7 @@ def load_crafted_rows(conn) -> dict[str, int]:
     raw.bps("grdp_current_idr_bn", "3500", "35", "2024", 3_000_000)
     raw.bps("grdp_current_idr_bn", "3500", "35", "2024Q2", 740_000)
     raw.bps("grdp_growth_pct", "3500", "35", "2024", 4.93)
-    raw.bps("grdp_current_idr_bn", "9400", "91", "2024", 400_000)
+    raw.bps("grdp_current_idr_bn", "9400", "91", "2024", 400_000, source="sample")
     raw.bps("grdp_current_idr_bn", "9100", "92", "2024", 999)
     raw.bps("grdp_current_idr_bn", "9999", None, "2024", 22_000_000)
 
@@ -254,10 +263,15 @@ def load_crafted_rows(conn) -> dict[str, int]:
     return ids
 
 
+# submission_compliance is evaluated at this date (not the build's): fixed figures
+COMPLIANCE_AS_OF = "2025-09-30"
+
+
 @pytest.fixture(scope="session")
 def marts_db(make_database) -> Iterator[tuple[str, dict[str, int]]]:
     """(url, submission ids) of a database whose marts were built from the crafted rows."""
-    with make_database() as url:
+    with make_database() as url, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KUMKM_AS_OF", COMPLIANCE_AS_OF)
         with warehouse.connect(url) as conn, conn.transaction():
             ids = load_crafted_rows(conn)
         dbt_runner.build(url)

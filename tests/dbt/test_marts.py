@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from ingest import dbt_runner, warehouse
+from ingest.summary import grdp_label_lines
 
 SPEC_COLUMNS = {
     "umkm_contribution": """province_code province_name period period_type year umkm_units
@@ -75,11 +76,15 @@ def test_jawa_timur_share_change_compares_the_same_semester(db):
     assert row["previous_share_pct"] == Decimal("59.18")
     assert row["share_change_pp"] == Decimal("1.25")
     assert row["indicator_submission_id"] == ids["jatim_share_2024S1"]
-    # semester -> the annual GRDP of 2024; value added = 60.43 % x 3,000,000
+    # semester -> the annual GRDP of 2024 prorated to 6 months (3,000,000 x 6/12), never
+    # the annual figure; value added = 60.43 % x 1,500,000
     assert row["grdp_period"] == "2024"
-    assert row["grdp_current_idr_bn"] == Decimal("3000000.00")
-    assert row["umkm_value_added_idr_bn"] == Decimal("1812900.00")
-    assert row["value_added_source"] == "estimated"
+    assert row["grdp_prorated_months"] == 6
+    assert row["grdp_current_idr_bn"] == Decimal("1500000.00")
+    assert row["umkm_value_added_idr_bn"] == Decimal("906450.00")
+    assert row["value_added_source"] == "estimated_prorated"
+    assert (row["grdp_source"], row["grdp_basis"]) == ("bps_snapshot", "published")
+    assert row["value_added_exceeds_grdp"] is False
     assert row["grdp_growth_pct"] == Decimal("4.93")
 
     s2 = one(
@@ -119,17 +124,19 @@ def test_register_counts_are_null_without_a_register(db):
     assert row == {"umkm_units": None, "with_nib_pct": None, "food_beverage_units": None}
 
 
-def test_papua_takes_the_grdp_of_bps_9400(db):
+def test_papua_takes_the_grdp_of_bps_9400_and_says_it_is_sample(db):
     conn, _ = db
     row = one(
         conn,
-        "select province_name, grdp_current_idr_bn, umkm_value_added_idr_bn "
+        "select province_name, grdp_current_idr_bn, umkm_value_added_idr_bn, grdp_source "
         "from marts.umkm_contribution where province_code = '91' and period = '2024S1'",
     )
+    # 400,000 x 6/12; the crafted figure is loaded as sample data: the row says so
     assert row == {
         "province_name": "Papua",
-        "grdp_current_idr_bn": Decimal("400000.00"),
-        "umkm_value_added_idr_bn": Decimal("200000.00"),
+        "grdp_current_idr_bn": Decimal("200000.00"),
+        "umkm_value_added_idr_bn": Decimal("100000.00"),
+        "grdp_source": "sample",
     }
 
 
@@ -140,10 +147,11 @@ def test_umkm_contribution_national(db):
     assert row["provinces_with_share"] == 2
     assert row["umkm_units"] == 8
     assert row["with_nib_pct"] == Decimal("75.00")
-    # (60.43 x 3,000,000 + 50.00 x 400,000) / 3,400,000
+    # (60.43 x 1,500,000 + 50.00 x 200,000) / 1,700,000 (semester GRDP: annual x 6/12)
     assert row["umkm_share_of_grdp_pct"] == Decimal("59.20")
-    assert row["umkm_value_added_idr_bn"] == Decimal("2012900.00")
-    assert row["grdp_current_idr_bn"] == Decimal("22000000.00")
+    assert row["umkm_value_added_idr_bn"] == Decimal("1006450.00")
+    assert row["grdp_current_idr_bn"] == Decimal("11000000.00")
+    assert row["grdp_is_prorated"] is True
 
 
 def test_agreement_ladder_at_the_end_of_the_latest_register(db):
@@ -247,27 +255,75 @@ def test_submission_compliance_statuses(db):
     assert missing["has_files"] is False
 
 
-def test_submission_compliance_has_every_province_for_every_dataset_period(db):
+def test_submission_compliance_follows_the_reporting_calendar(db):
+    """As of 2025-09-30 (KUMKM_AS_OF): every province for every calendar period due; periods
+    off the calendar or not yet due only for the provinces that sent files."""
     conn, _ = db
     grid = rows(
         conn,
         "select dataset, period, count(*) as provinces, "
-        "count(*) filter (where status = 'missing') as missing "
+        "count(*) filter (where status = 'missing') as missing, min(due_on) as due_on "
         "from marts.submission_compliance group by 1, 2 order by 1, 2",
     )
     assert [(g["dataset"], g["period"], g["provinces"]) for g in grid] == [
-        ("indikator_umkm", "2023", 38),
-        ("indikator_umkm", "2023S1", 38),
+        ("indikator_umkm", "2023", 1),  # a year: off the semester calendar, Jawa Timur only
+        ("indikator_umkm", "2023S1", 38),  # from the first accepted period (2023)
         ("indikator_umkm", "2023S2", 38),
         ("indikator_umkm", "2024S1", 38),
-        ("kegiatan_kerja_sama", "2025Q2", 38),
-        ("kerja_sama", "2025Q1", 38),
-        ("kerja_sama", "2025Q2", 38),
+        ("indikator_umkm", "2024S2", 38),  # due 2025-03-01: nobody sent it
+        ("indikator_umkm", "2025S1", 38),  # due 2025-08-29
+        ("kegiatan_kerja_sama", "2025Q2", 38),  # due 2025-07-30; 2025Q3 not yet due
+        ("kerja_sama", "2025Q1", 1),  # kerja_sama is yearly: 2025 is due 2026-03-01
+        ("kerja_sama", "2025Q2", 1),
         ("umkm", "2024S1", 38),
+        ("umkm", "2024S2", 38),
+        ("umkm", "2025S1", 38),
     ]
     missing = {(g["dataset"], g["period"]): g["missing"] for g in grid}
     assert missing[("indikator_umkm", "2024S1")] == 35  # 35 and 91 accepted, 11 pending
     assert missing[("umkm", "2024S1")] == 36  # 35 accepted, 74 rejected
+    assert missing[("umkm", "2024S2")] == 38
+    due = {(g["dataset"], g["period"]): g["due_on"] for g in grid}
+    assert due[("umkm", "2024S1")] == date(2024, 8, 29)
+    assert due[("kegiatan_kerja_sama", "2025Q2")] == date(2025, 7, 30)
+
+
+def test_days_overdue_counts_to_the_first_accepted_arrival_or_as_of(db):
+    conn, _ = db
+    overdue = {
+        (r["province_code"], r["dataset"], r["period"]): r["days_overdue"]
+        for r in rows(
+            conn,
+            "select province_code, dataset, period, days_overdue from marts.submission_compliance",
+        )
+    }
+    # Jawa Timur's umkm 2024S1: first accepted on 2024-08-01, due 2024-08-29: on time
+    assert overdue[("35", "umkm", "2024S1")] is None
+    # indikator 2024S1, accepted on 2024-09-01 (due 2024-08-29): 3 days late
+    assert overdue[("35", "indikator_umkm", "2024S1")] == 3
+    # nothing accepted: from due_on to as_of (2025-09-30)
+    assert overdue[("11", "umkm", "2024S1")] == (date(2025, 9, 30) - date(2024, 8, 29)).days
+    assert overdue[("74", "umkm", "2024S1")] == (date(2025, 9, 30) - date(2024, 8, 29)).days
+
+
+def test_a_rejected_file_for_a_new_period_adds_no_missing_rows(crafted_db, raw_writer):
+    """A misnamed, rejected file naming a period nobody else sent (umkm 2026S1, not due)
+    gives one row, for its own province: never 'missing' rows for the 37 others."""
+    url, _ = crafted_db
+    with warehouse.connect(url) as conn:
+        raw_writer(conn).submission("umkm", "33", "2026S1", "rejected", "2025-09-01")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KUMKM_AS_OF", "2025-09-30")
+        dbt_runner.build(url)
+    with warehouse.connect(url) as conn:
+        new = rows(
+            conn,
+            "select province_code, status from marts.submission_compliance "
+            "where dataset = 'umkm' and period = '2026S1'",
+        )
+        total = conn.execute("select count(*) from marts.submission_compliance").fetchone()[0]
+    assert new == [{"province_code": "33", "status": "rejected"}]
+    assert total == 38 * 9 + 3 + 1  # 9 calendar periods due, 3 off-calendar rows, the new one
 
 
 def test_snapshot_keeps_the_submission_in_force_at_an_earlier_build(marts_db):
@@ -311,3 +367,13 @@ def test_snapshot_keeps_the_submission_in_force_at_an_earlier_build(marts_db):
             {"t": first_from},
         ).fetchone()
         assert in_force_then == (first_id,)
+
+
+def test_summary_names_the_sample_grdp_and_the_estimates(db):
+    """The run summary opens with the sample-data banner when any mart row stands on sample
+    GRDP (the crafted Papua figure), and counts the prorated value added."""
+    conn, _ = db
+    lines = grdp_label_lines(conn)
+    assert "DATA CONTOH - bukan angka resmi BPS: 1 rows" in lines[1]
+    assert lines[0] == lines[2] == "!" * 72
+    assert "1 sample" in lines[3] and "2 value added on an annual GRDP prorated" in lines[3]

@@ -55,7 +55,7 @@ def test_folder_contents(extract: Path):
     expected = sorted(
         [f"{m}.csv" for m in MARTS]
         + [f"{m}.parquet" for m in MARTS]
-        + ["2025Q1_marts.xlsx", "manifest.json"]
+        + ["2025Q1_marts.xlsx", "manifest.json", "ringkasan_2025Q1.pdf", "ringkasan_2025Q1.html"]
     )
     assert names == expected  # every mart (the view too), never dbt's __dbt_tmp relation
 
@@ -67,14 +67,20 @@ def test_two_runs_are_byte_identical(marts_url, extract: Path, tmp_path: Path):
     extract_quarter(marts_url, "2025Q1", extract.parent, progress=lambda m: None)
     extract_quarter(marts_url, "2025Q1", tmp_path, progress=lambda m: None)
     assert hashes(extract) == first
-    assert hashes(tmp_path / "2025Q1") == first  # CSV, Parquet, XLSX and manifest alike
+    assert hashes(tmp_path / "2025Q1") == first  # CSV, Parquet, XLSX, brief and manifest
 
 
 def test_manifest_hashes_match_the_files(extract: Path):
     manifest = json.loads((extract / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["quarter"] == "2025Q1"
     assert manifest["quarter_end"] == "2025-03-31"
-    assert manifest["byte_identical_on_rerun"] == {"csv": True, "parquet": True, "xlsx": True}
+    assert manifest["byte_identical_on_rerun"] == {
+        "csv": True,
+        "parquet": True,
+        "xlsx": True,
+        "pdf": True,
+        "html": True,
+    }
     listed = {f["name"]: f for f in manifest["files"]}
     assert set(listed) == {p.name for p in extract.iterdir()} - {"manifest.json"}
     for name, entry in listed.items():
@@ -205,8 +211,17 @@ def test_parquet_types_and_values(extract: Path):
 def test_xlsx_sheets_headers_and_safe_cells(extract: Path):
     path = extract / "2025Q1_marts.xlsx"
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == MARTS
-    ws = wb["agreement_implementation"]
+    # Indonesian sheet names for the project's marts; others keep their name
+    assert wb.sheetnames == [
+        "Sampul",
+        "Pelaksanaan Kerja Sama",
+        "Kesehatan Koperasi",
+        "Provinsi",
+        "province_list",
+        "Kontribusi UMKM",
+        "Kamus Data",
+    ]
+    ws = wb["Pelaksanaan Kerja Sama"]
     header = [c.value for c in ws[1]]
     assert header == [
         "Kode Provinsi", "Nomor Dokumen", "Judul", "Nama Mitra", "Tanggal Penandatanganan",
@@ -214,12 +229,12 @@ def test_xlsx_sheets_headers_and_safe_cells(extract: Path):
         "Berakhir dalam 90 Hari", "Waktu Kiriman Terakhir (UTC)", "Extra",
         "Posisi per Tanggal",
     ]  # fmt: skip
-    assert [c.value for c in wb["cooperative_health"][1]][:4] == [
+    assert [c.value for c in wb["Kesehatan Koperasi"][1]][:4] == [
         "Kode Provinsi", "Nama Provinsi", "Tahun Buku", "Jumlah Koperasi",
     ]  # fmt: skip
-    assert [c.value for c in wb["umkm_contribution"][1]][1] == "Periode"
-    assert [c.value for c in wb["umkm_contribution"][1]][-1] == "UMKM Female Owner (%)"
-    assert "Kepatuhan RAT (%)" in [c.value for c in wb["cooperative_health"][1]]
+    assert [c.value for c in wb["Kontribusi UMKM"][1]][1] == "Periode"
+    assert [c.value for c in wb["Kontribusi UMKM"][1]][-1] == "UMKM Female Owner (%)"
+    assert "Kepatuhan RAT (%)" in [c.value for c in wb["Kesehatan Koperasi"][1]]
 
     cells = {r[1].value: r for r in ws.iter_rows(min_row=2)}
     assert cells["PKS/001"][2].value == '\'=HYPERLINK("http://evil.example","klik")'
@@ -233,10 +248,12 @@ def test_xlsx_sheets_headers_and_safe_cells(extract: Path):
     assert cells["PKS/001"][7].value == -2500000 and cells["PKS/001"][7].data_type == "n"
     assert cells["PKS/001"][4].value == datetime(2024, 1, 15)
     assert cells["PKS/001"][9].value == datetime(2025, 3, 31, 16, 30)
-    assert cells["PKS/001"][8].value is True
+    assert cells["PKS/001"][8].value == "Ya"  # booleans read Ya / Tidak
     assert cells["PKS/003"][4].value is None
     for sheet in wb:
-        assert sheet.max_row == 1 + {"agreement_implementation": 5}.get(sheet.title, 3)
+        if sheet.title in ("Sampul", "Kamus Data"):
+            continue
+        assert sheet.max_row == 1 + {"Pelaksanaan Kerja Sama": 5}.get(sheet.title, 3)
         for row in sheet.iter_rows():
             for cell in row:
                 assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
@@ -245,3 +262,21 @@ def test_xlsx_sheets_headers_and_safe_cells(extract: Path):
             if name.startswith("xl/worksheets/"):
                 assert not re.search(rb"<f[ >]", z.read(name)), name
             assert z.getinfo(name).date_time == (1980, 1, 1, 0, 0, 0)
+
+
+def test_xlsx_cover_and_data_dictionary(extract: Path):
+    wb = openpyxl.load_workbook(extract / "2025Q1_marts.xlsx")
+    cover = {r[0].value: r[1].value for r in wb["Sampul"].iter_rows(min_row=2)}
+    assert cover["Triwulan"] == "2025Q1: 1 Januari 2025 - 31 Maret 2025"
+    assert cover["Posisi data per"] == "31 Maret 2025"
+    assert cover["Status ekstrak"].startswith("Lengkap")
+    dictionary = [[c.value for c in r] for r in wb["Kamus Data"].iter_rows()]
+    assert dictionary[0] == ["Lembar", "Kolom", "Nama Kolom di CSV/Parquet", "Arti"]
+    assert ["Kesehatan Koperasi", "Kepatuhan RAT (%)", "rat_compliance_pct"] in [
+        r[:3] for r in dictionary
+    ]
+    meaning = {(r[0], r[2]): r[3] for r in dictionary[1:]}
+    assert "RAT" in meaning[("Kesehatan Koperasi", "rat_compliance_pct")]
+    # every column of every mart sheet is listed once
+    sheets = [s for s in wb.sheetnames if s not in ("Sampul", "Kamus Data")]
+    assert sum(wb[s].max_column for s in sheets) == len(dictionary) - 1

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from ingest.extract import ExtractError, extract_quarter, writers
+from ingest.extract.headers import sheet_title
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,8 +42,8 @@ def test_progress_one_line_per_mart_and_format(marts_url, tmp_path: Path):
         for suffix in [".csv", ".parquet"]:
             line = next(x for x in lines if f"{mart}{suffix}:" in x)
             assert " rows (" in line and line.endswith(" s)")
-        assert any(f"2025Q1_marts.xlsx [{mart}]:" in x for x in lines)
-    assert lines[-1].startswith(f"wrote {tmp_path / '2025Q1'}: 12 files, 5 marts")
+        assert any(f"2025Q1_marts.xlsx [{sheet_title(mart)}]:" in x for x in lines)
+    assert lines[-1].startswith(f"wrote {tmp_path / '2025Q1'}: 14 files, 5 marts")
 
 
 def test_destination_that_is_a_file(marts_url, tmp_path: Path):
@@ -125,7 +126,10 @@ def test_cli_extract(marts_url, tmp_path: Path):
     env = {**os.environ, "WAREHOUSE_URL": marts_url}
     dest = tmp_path / "out"
     proc = subprocess.run(
-        [sys.executable, "-m", "ingest.cli", "extract", "--quarter", "2025q1", "--dest", str(dest)],
+        [
+            *(sys.executable, "-m", "ingest.cli", "extract", "--quarter", "2025q1"),
+            *("--dest", str(dest), "--current-marts"),  # hand-made marts: no dbt replay
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -138,6 +142,26 @@ def test_cli_extract(marts_url, tmp_path: Path):
     assert f"wrote {dest / '2025Q1'}" in proc.stdout
     assert (dest / "2025Q1" / "manifest.json").is_file()
     assert (dest / "2025Q1" / "2025Q1_marts.xlsx").is_file()
+
+
+@pytest.mark.parametrize(
+    ("quarter", "message"),
+    [("2031Q1", "has not started yet"), ("2019Q1", "before the first data")],
+)
+def test_cli_refuses_future_and_pre_data_quarters(marts_url, tmp_path: Path, quarter, message):
+    env = {**os.environ, "WAREHOUSE_URL": marts_url}
+    dest = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "ingest.cli", "extract", "--quarter", quarter, "--dest", str(dest)],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert message in proc.stderr and quarter in proc.stderr
+    assert not dest.exists() or list(dest.iterdir()) == []
 
     bad = subprocess.run(
         [sys.executable, "-m", "ingest.cli", "extract", "--quarter", "2025S1", "--dest", str(dest)],

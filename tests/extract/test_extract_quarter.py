@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import openpyxl
 import pytest
 
-from ingest.extract import extract_quarter, parse_quarter, quarter_closed_before
+from ingest.extract import QuarterRefused, extract_quarter, parse_quarter, quarter_closed_before
 from ingest.extract.headers import header_for, headers_for, readable
 from ingest.extract.quarter import row_filter
 from ingest.extract.writers import neutralise, sheet_names
@@ -58,25 +59,43 @@ def test_row_filter_rules():
 def test_quarter_filter_in_the_extract(marts_url, tmp_path: Path):
     m4 = extract_quarter(marts_url, "2025Q4", tmp_path, progress=lambda m: None)
     m1 = extract_quarter(marts_url, "2025Q1", tmp_path, progress=lambda m: None)
-    old = extract_quarter(marts_url, "2023Q4", tmp_path, progress=lambda m: None)
-    rows = {q.quarter: {m["mart"]: m["rows"] for m in q.marts} for q in (m1, m4, old)}
+    first = extract_quarter(marts_url, "2024Q4", tmp_path, progress=lambda m: None)
+    rows = {q.quarter: {m["mart"]: m["rows"] for m in q.marts} for q in (m1, m4, first)}
     assert rows["2025Q1"]["umkm_contribution"] == 3  # 2024, 2024S2, 2025Q1
     assert rows["2025Q4"]["umkm_contribution"] == 6  # + 2025S1, 2025, 2025Q2
-    assert rows["2023Q4"]["umkm_contribution"] == 0  # nothing that old: header only
+    assert rows["2024Q4"]["umkm_contribution"] == 2  # 2024, 2024S2
     assert rows["2025Q1"]["cooperative_health"] == 3  # book years 2024, 2025
-    assert rows["2023Q4"]["cooperative_health"] == 0
     assert rows["2025Q1"]["agreement_implementation"] == 5  # as_of 2025-06-30 left out
     assert rows["2025Q4"]["agreement_implementation"] == 6
-    assert rows["2023Q4"]["agreement_implementation"] == 1  # the row without as_of
-    assert rows["2023Q4"]["dim_province"] == 3  # no period column: whole
+    assert rows["2024Q4"]["dim_province"] == 3  # no period column: whole
     meta = {m["mart"]: m for m in m1.marts}
     assert meta["cooperative_health"]["rows_in_mart"] == 4
     assert meta["cooperative_health"]["filter"] == "book_year <= 2025"
     assert meta["dim_province"]["filter"] is None
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["2023Q4", "2025Q1", "2025Q4"]
-    empty = (tmp_path / "2023Q4" / "umkm_contribution.csv").read_bytes()
-    assert empty.startswith(b"\xef\xbb\xbfprovince_code,period,") and empty.count(b"\r\n") == 1
-    assert [s["submission_id"] for s in old.source_submissions] == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2024Q4", "2025Q1", "2025Q4"]
+
+
+def test_future_running_and_pre_data_quarters_are_refused(marts_url, tmp_path: Path):
+    today = date(2025, 5, 20)  # in 2025Q2
+    with pytest.raises(QuarterRefused, match="2025Q3 has not started yet"):
+        extract_quarter(marts_url, "2025Q3", tmp_path, today=today)
+    with pytest.raises(QuarterRefused, match="has not ended yet.*--allow-partial"):
+        extract_quarter(marts_url, "2025Q2", tmp_path, today=today)
+    # the first accepted submission covers 2024: 2023Q4 lies before any data
+    with pytest.raises(QuarterRefused, match="before the first data.*2024Q4"):
+        extract_quarter(marts_url, "2023Q4", tmp_path, today=today)
+    assert list(tmp_path.iterdir()) == []
+    partial = extract_quarter(
+        marts_url, "2025Q2", tmp_path, today=today, allow_partial=True, progress=lambda m: None
+    )
+    assert partial.partial is True
+    assert json.loads((tmp_path / "2025Q2" / "manifest.json").read_text())["partial"] is True
+    cover = openpyxl.load_workbook(tmp_path / "2025Q2" / "2025Q2_marts.xlsx")["Sampul"]
+    status = {r[0].value: r[1].value for r in cover.iter_rows(min_row=2)}["Status ekstrak"]
+    assert status.startswith("SEMENTARA")
+    # --allow-partial never opens a future quarter
+    with pytest.raises(QuarterRefused, match="not started"):
+        extract_quarter(marts_url, "2025Q3", tmp_path, today=today, allow_partial=True)
 
 
 def test_headers_fallback_never_fails():
@@ -185,3 +204,18 @@ def test_dag_run_writes_the_quarter_that_closed(marts_url, tmp_path: Path):
     assert "RESULT success" in proc.stdout, (proc.stdout + proc.stderr)[-4000:]
     assert sorted(p.name for p in (tmp_path / "extracts").iterdir()) == ["2025Q2"]
     assert (tmp_path / "extracts" / "2025Q2" / "2025Q2_marts.xlsx").is_file()
+
+
+def test_every_column_of_the_project_marts_has_an_indonesian_header():
+    """No English header in the workbook: every column of every mart in the dbt contract
+    (_marts.yml) has its fixed Indonesian header and meaning (headers.COLUMNS), and every
+    mart its Indonesian sheet name."""
+    import yaml
+
+    from ingest.extract.headers import COLUMNS, SHEETS
+
+    spec = yaml.safe_load((ROOT / "dbt_project/models/marts/_marts.yml").read_text())
+    for model in spec["models"]:
+        assert model["name"] in SHEETS, model["name"]
+        missing = [c["name"] for c in model["columns"] if c["name"] not in COLUMNS]
+        assert missing == [], (model["name"], missing)

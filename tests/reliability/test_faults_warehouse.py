@@ -210,7 +210,8 @@ def test_embedded_postgres_restarted_between_tasks_loses_nothing(embedded_state,
         "PYTHONPATH": str(PROJECT_ROOT),
     }
     pgdata = state / "pg"
-    url = f"postgresql://postgres:@/postgres?host={pgdata}"
+    # the socket's name carries the server's port (it also listens on 127.0.0.1:port)
+    url = f"postgresql://postgres:@/postgres?host={pgdata}&port={warehouse.embedded_port(pgdata)}"
     try:
         loaded = _task("load_dropzone", env)  # starts the embedded server
         assert loaded["outcomes"] == {"loaded": 2}

@@ -2,8 +2,8 @@
 -- implementation status at as_of (marts.md). The ladder, first match wins:
 --   cancelled    reported dibatalkan
 --   draft        reported draf, or not signed yet at as_of (signed_on after as_of)
+--   completed    reported selesai (even when its term has ended since)
 --   expired      expires_on before as_of
---   completed    reported selesai
 --   not_started  no activity up to as_of
 --   stalled      last activity more than 180 days before as_of
 --   active       otherwise
@@ -67,8 +67,8 @@ evaluated as (
         case
             when reported_status = 'dibatalkan' then 'cancelled'
             when reported_status = 'draf' or signed_on > as_of then 'draft'
-            when expires_on < as_of then 'expired'
             when reported_status = 'selesai' then 'completed'
+            when expires_on < as_of then 'expired'
             when activities_count = 0 then 'not_started'
             when as_of - last_activity_on > 180 then 'stalled'
             else 'active'

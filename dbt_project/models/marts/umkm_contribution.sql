@@ -1,9 +1,12 @@
 -- UMKM contribution per province and period (marts.md). The grain is every (province, period)
 -- with an umkm or an indikator_umkm submission in force.
--- GRDP (macro grdp_of_period): BPS publishes GRDP by year and by quarter, never by semester.
--- Year and semester periods take the annual figures of the period's year; quarter periods
--- take the quarter's GRDP at current prices (null when BPS has no figure for that quarter).
--- grdp_period says which BPS period was used.
+-- GRDP (macro grdp_of_period) on the period's own length: a year takes the annual figure; a
+-- quarter its own quarterly figure, else the annual one x 3/12; a semester (BPS publishes no
+-- semester GRDP) the annual one x 6/12. grdp_period names the BPS period used,
+-- grdp_prorated_months the proration, grdp_basis / grdp_source how and where the figure was
+-- obtained (int_bps_province_year). value_added_source: reported | estimated (share x the
+-- period's own GRDP) | estimated_prorated (share x a prorated annual GRDP).
+-- value_added_exceeds_grdp flags the impossible (a dbt test warns on it).
 with register as (
 
     select * from {{ ref('int_umkm_register_summary') }}
@@ -74,6 +77,16 @@ with_grdp as (
         with_previous.*,
         {{ grdp_of_period('with_previous.period_type', 'with_previous.period', 'bps') }}
             as grdp_current_idr_bn,
+        {{ grdp_is_prorated('with_previous.period_type', 'with_previous.period', 'bps') }}
+            as grdp_is_prorated,
+        {{ grdp_source_of_period('with_previous.period_type', 'with_previous.period', 'bps') }}
+            as grdp_source,
+        case
+            when with_previous.period_type = 'quarter'
+                and {{ grdp_quarter_figure('with_previous.period', 'bps') }} is not null
+                then 'published'
+            else bps.grdp_basis
+        end as grdp_basis,
         bps.grdp_growth_pct
     from with_previous
     left join bps
@@ -110,11 +123,20 @@ final as (
         with_grdp.umkm_share_of_grdp_pct - with_grdp.previous_share_pct as share_change_pp,
         case
             when with_grdp.grdp_current_idr_bn is not null then
-                case with_grdp.period_type
-                    when 'quarter' then with_grdp.period
+                case
+                    when with_grdp.period_type = 'quarter' and not with_grdp.grdp_is_prorated
+                        then with_grdp.period
                     else with_grdp.period_year::text
                 end
         end as grdp_period,
+        case
+            when with_grdp.grdp_is_prorated then
+                case with_grdp.period_type when 'semester' then 6 else 3 end
+        end as grdp_prorated_months,
+        case when with_grdp.grdp_current_idr_bn is not null then with_grdp.grdp_source end
+            as grdp_source,
+        case when with_grdp.grdp_current_idr_bn is not null then with_grdp.grdp_basis end
+            as grdp_basis,
         round(with_grdp.grdp_current_idr_bn, 2) as grdp_current_idr_bn,
         round(
             coalesce(
@@ -126,7 +148,8 @@ final as (
         case
             when with_grdp.reported_value_added_idr_bn is not null then 'reported'
             when with_grdp.umkm_share_of_grdp_pct is not null
-                and with_grdp.grdp_current_idr_bn is not null then 'estimated'
+                and with_grdp.grdp_current_idr_bn is not null then
+                case when with_grdp.grdp_is_prorated then 'estimated_prorated' else 'estimated' end
         end as value_added_source,
         round(with_grdp.grdp_growth_pct, 2) as grdp_growth_pct,
         with_grdp.umkm_units_reported,
@@ -167,6 +190,10 @@ select
     previous_period,
     grdp_period,
     value_added_source,
+    grdp_source,
+    grdp_basis,
+    grdp_prorated_months::integer as grdp_prorated_months,
+    coalesce(umkm_value_added_idr_bn > grdp_current_idr_bn, false) as value_added_exceeds_grdp,
     umkm_units_reported::bigint as umkm_units_reported,
     umkm_workers_reported::bigint as umkm_workers_reported,
     register_submission_id::bigint as register_submission_id,

@@ -1,7 +1,8 @@
 -- National UMKM contribution per period: provincial rows summed, percentages recomputed.
 -- The national UMKM share is the GRDP-weighted mean of the reported provincial shares, over
 -- the provinces with both a share and a GRDP for the period (sum of share x GRDP / sum of
--- GRDP); national GDP and growth come from the BPS national row (INDONESIA, 9999).
+-- GRDP); national GDP and growth come from the BPS national row (INDONESIA, 9999), on the
+-- period's own length (a semester takes half the annual GDP: grdp_is_prorated).
 with provincial as (
 
     select * from {{ ref('umkm_contribution') }}
@@ -73,6 +74,10 @@ select
     round(
         {{ grdp_of_period('summed.period_type', 'summed.period', 'national_bps') }}, 2
     )::numeric(20, 2) as grdp_current_idr_bn,
-    round(national_bps.grdp_growth_pct, 2)::numeric(6, 2) as grdp_growth_pct
+    round(national_bps.grdp_growth_pct, 2)::numeric(6, 2) as grdp_growth_pct,
+    {{ grdp_source_of_period('summed.period_type', 'summed.period', 'national_bps') }}
+        as grdp_source,
+    {{ grdp_is_prorated('summed.period_type', 'summed.period', 'national_bps') }}
+        as grdp_is_prorated
 from summed
 left join national_bps on summed.year = national_bps.year
