@@ -14,7 +14,8 @@ begin
         alter table raw.submissions
             add column sheet_name text,
             add column rows_total_skipped integer not null default 0,
-            add column duplicate_of bigint references raw.submissions;
+            add column duplicate_of bigint;  -- submission_id of the original (no foreign key:
+                                             -- the as-of extract copies a subset of the log)
     end if;
     -- document numbers are matched ignoring case and white space (`KS/01/2024` =
     -- `ks / 01/2024`): the key is computed once, at load, and the gate and dbt join on it

@@ -219,28 +219,21 @@ def _exists(conn: psycopg.Connection, relation: str) -> bool:
 def _submissions(
     conn: psycopg.Connection, quarter_end: date, referenced: list[int], marts: list[MartData]
 ) -> list[dict]:
-    """The submissions in force for periods closed by the quarter end, plus every submission
-    a mart row names in `source_submission_id` (with the marts that name it)."""
+    """The submissions in force (view raw.submissions_in_force) for periods closed by the
+    quarter end, plus every submission a mart row names in `source_submission_id` (with the
+    marts that name it)."""
     if not _exists(conn, "raw.submissions"):
         return []
     rows = conn.execute(
         """
-        with ranked as (
-            select s.*,
-                   row_number() over (
-                       partition by dataset, province_code, period
-                       order by file_mtime desc, file_name desc, submission_id desc
-                   ) as arrival_rank
-            from raw.submissions s
-            where outcome in ('accepted', 'accepted_with_warnings')
-        )
-        select submission_id, dataset, province_code, period, file_name, sha256, outcome,
-               arrival_rank = 1 as in_force
-        from ranked
-        where (arrival_rank = 1 and period_end <= %(end)s)
-           or submission_id = any(%(ids)s)
-        order by dataset collate "C", province_code collate "C", period collate "C",
-                 submission_id
+        select s.submission_id, s.dataset, s.province_code, s.period, s.file_name, s.sha256,
+               s.outcome, f.submission_id is not null as in_force
+        from raw.submissions as s
+        left join raw.submissions_in_force as f on f.submission_id = s.submission_id
+        where (f.submission_id is not null and s.period_end <= %(end)s)
+           or s.submission_id = any(%(ids)s)
+        order by s.dataset collate "C", s.province_code collate "C", s.period collate "C",
+                 s.submission_id
         """,
         {"end": quarter_end, "ids": referenced},
     ).fetchall()
