@@ -136,7 +136,7 @@ def source_freshness(conninfo: str) -> list[str]:
     with tempfile.TemporaryDirectory(prefix="kumkm-freshness-") as tmp:
         output = Path(tmp) / "sources.json"
         try:
-            run_dbt(conninfo, "source", "freshness", "--output", str(output))
+            run_dbt(conninfo, "source", "freshness", target_path=Path(tmp), timeout=600)
         except DbtTimeout:
             raise
         except DbtFailed:
