@@ -6,6 +6,7 @@ Each returns a small JSON-able summary that Airflow keeps as the task's XCom.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections import Counter
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -35,7 +36,9 @@ def load_dropzone() -> dict:
         log.info("dropzone %s: no new or changed files", s.dropzone)
         results = []
     else:
-        results = submissions.ingest_dropzone(conninfo, s.dropzone, files=files)
+        results = submissions.ingest_dropzone(
+            conninfo, s.dropzone, files=files, workers=_workers_allowed()
+        )
     counts = Counter(r.outcome for r in results)
     with warehouse.connect(conninfo) as conn:
         pending = conn.execute(
@@ -49,6 +52,16 @@ def load_dropzone() -> dict:
         "new_submissions": sum(n for outcome, n in counts.items() if outcome != "skipped"),
         "pending": pending,
     }
+
+
+def _workers_allowed() -> int | None:
+    """None (the loader's default) unless this process may not start worker processes:
+    a Celery prefork worker runs tasks in daemonic processes, which multiprocessing forbids
+    to have children; the loader then uses this process alone."""
+    if multiprocessing.current_process().daemon:
+        log.info("daemonic process (Celery prefork worker): loading without worker processes")
+        return 1
+    return None
 
 
 def changed_files(conn, dropzone: Path, files: list[Path]) -> list[Path]:
