@@ -17,9 +17,7 @@ import uuid
 from collections import Counter
 from collections.abc import Iterator
 
-import psycopg
 import pytest
-from conftest import ADMIN_URL
 
 from ingest import warehouse
 from ingest.airflow_runner import run_pipeline
@@ -62,16 +60,10 @@ def redis_url() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def metadata_url() -> Iterator[str]:
-    """A fresh PostgreSQL database for Airflow's metadata."""
-    name = f"kumkm_airflow_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'create database "{name}"')
-    try:
-        yield f"{ADMIN_URL.rpartition('/')[0]}/{name}".replace("postgresql://", "", 1)
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'drop database if exists "{name}" with (force)')
+def metadata_url(make_empty_database) -> Iterator[str]:
+    """A fresh PostgreSQL database for Airflow's metadata (user@host:port/name)."""
+    with make_empty_database() as url:
+        yield url.split("://", 1)[1]
 
 
 @pytest.fixture(scope="module")

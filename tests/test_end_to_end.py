@@ -132,9 +132,10 @@ def test_second_run_skips_the_gate_and_builds_nothing(pipeline_run):
     assert reports[0].dbt_builds >= 1
     second = reports[1]
     assert second.dbt_builds == 0 and second.of("build_marts") == []
-    assert [r.tasks for r in second.of("ingest_submissions")] == [
-        {"load_dropzone": "success", "validation_gate": "skipped"}
-    ]
+    runs = second.of("ingest_submissions")  # two when an hour starts during the run
+    assert runs and all(
+        r.tasks == {"load_dropzone": "success", "validation_gate": "skipped"} for r in runs
+    )
     assert second.seconds < reports[0].seconds / 2
 
 

@@ -4,13 +4,10 @@ is upgraded in place; rows stay, new columns arrive, each file runs once, in ord
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import psycopg
 import pytest
-from conftest import ADMIN_URL
 
 from ingest import warehouse
 
@@ -20,18 +17,6 @@ alter table raw.submissions add column if not exists note text not null default 
 """
 
 
-@contextmanager
-def empty_database() -> Iterator[str]:
-    name = f"kumkm_test_{uuid.uuid4().hex[:10]}"
-    with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-        admin.execute(f'create database "{name}"')
-    try:
-        yield f"{ADMIN_URL.rpartition('/')[0]}/{name}"
-    finally:
-        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
-            admin.execute(f'drop database if exists "{name}" with (force)')
-
-
 def previous_release_migrate(conn) -> None:
     """What migrate() did before the version table: every file, every time."""
     for path in sorted(warehouse.DDL_DIR.glob("*.sql")):
@@ -39,8 +24,8 @@ def previous_release_migrate(conn) -> None:
 
 
 @pytest.fixture
-def old_warehouse() -> Iterator[str]:
-    with empty_database() as url, warehouse.connect(url) as conn:
+def old_warehouse(make_empty_database) -> Iterator[str]:
+    with make_empty_database() as url, warehouse.connect(url) as conn:
         previous_release_migrate(conn)
         conn.execute(
             """insert into raw.submissions (dataset, file_name, file_path, sha256, file_size,
@@ -79,10 +64,10 @@ def test_previous_release_is_upgraded_in_place(old_warehouse, tmp_path):
         assert warehouse.migrate(conn, ddl) == []  # nothing runs twice
 
 
-def test_a_new_file_numbered_before_an_applied_one_still_runs(tmp_path):
+def test_a_new_file_numbered_before_an_applied_one_still_runs(tmp_path, make_empty_database):
     ddl = tmp_path / "ddl"
     shutil.copytree(warehouse.DDL_DIR, ddl)
-    with empty_database() as url, warehouse.connect(url) as conn:
+    with make_empty_database() as url, warehouse.connect(url) as conn:
         assert "090_audit.sql" in warehouse.migrate(conn, ddl)
         (ddl / NEW_FILE).write_text(NEW_DDL)  # another branch's file, merged later
         (ddl / "README.txt").write_text("not a migration")
@@ -90,12 +75,12 @@ def test_a_new_file_numbered_before_an_applied_one_still_runs(tmp_path):
         assert "note" in _columns(conn, "raw.submissions")
 
 
-def test_a_failing_file_is_not_recorded_and_stops_the_run(tmp_path):
+def test_a_failing_file_is_not_recorded_and_stops_the_run(tmp_path, make_empty_database):
     ddl = tmp_path / "ddl"
     shutil.copytree(warehouse.DDL_DIR, ddl)
     (ddl / "050_broken.sql").write_text("alter table raw.no_such_table add column x int;")
     (ddl / "060_after.sql").write_text("create table if not exists raw.after_broken (x int);")
-    with empty_database() as url, warehouse.connect(url) as conn:
+    with make_empty_database() as url, warehouse.connect(url) as conn:
         with pytest.raises(psycopg.errors.UndefinedTable):
             warehouse.migrate(conn, ddl)
         recorded = {r for (r,) in conn.execute("select file_name from audit.schema_migrations")}
