@@ -172,8 +172,14 @@ def store_result(gx_dir: Path, suite_document: dict, result_json: dict, run_name
 
 
 def _run_time(value: Any):
+    """The run's time, from a datetime, an ISO string, a RunIdentifier or its JSON dict: the
+    same run always gets the same store key (else Data Docs list a validation per refill)."""
     from datetime import UTC, datetime
 
+    if isinstance(value, dict):
+        value = value.get("run_time")
+    elif hasattr(value, "run_time"):
+        value = value.run_time
     if isinstance(value, datetime):
         return value
     if isinstance(value, str):
