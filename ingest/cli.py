@@ -98,6 +98,8 @@ def _docs(args: argparse.Namespace) -> int:
     from ingest import dbt_runner
     from ingest.validation import build_data_docs
 
+    for handler in logging.getLogger().handlers:  # dbt's lines and GX's import chatter
+        handler.setLevel(logging.WARNING)
     s = settings()
     conninfo = warehouse.url()
     dbt_runner.run_dbt(conninfo, "docs", "generate")
