@@ -9,7 +9,7 @@ STATE := $(CURDIR)/.state
 STAMP := $(VENV)/.installed-stamp
 
 # Configuration (environment or `make VAR=value`, see README.md); empty = the default.
-export DROPZONE WAREHOUSE_URL BPS_API_KEY BPS_API_URL EXTRACTS_DIR
+export DROPZONE WAREHOUSE_URL BPS_API_KEY BPS_API_URL EXTRACTS_DIR AIRFLOW_UI_HOST AIRFLOW_UI_PORT
 
 export PYTHONUNBUFFERED := 1
 
@@ -25,7 +25,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP) ## create the virtualenv and install the pinned dependencies
 
-run: $(STAMP) ## run the whole pipeline through Airflow and print what landed
+run: $(STAMP) ## run the whole pipeline through Airflow's scheduler and print what landed
 	$(BIN)/python -m ingest.cli run
 
 test: $(STAMP) ## the full test suite (what CI runs)
@@ -56,7 +56,7 @@ bench: $(STAMP) ## benchmark load/gate/dbt/refresh: make bench SIZE=1m|5m|21.4m 
 psql: $(STAMP) ## open psql on the warehouse
 	psql "$$($(BIN)/python -m ingest.cli warehouse url)"
 
-airflow-ui: $(STAMP) ## Airflow UI on the same metadata as make run (http://localhost:8080)
+airflow-ui: $(STAMP) ## Airflow UI with make run's runs and logs (http://127.0.0.1:8080)
 	$(BIN)/python -m ingest.cli airflow-ui
 
 up: ## the full stack in Docker (CeleryExecutor), see docker-compose.yml

@@ -14,6 +14,7 @@ A rerun replaces the folder atomically; over unchanged marts its files are byte-
 
 from __future__ import annotations
 
+import pendulum
 from airflow.sdk import CronDataIntervalTimetable, Param, dag, task
 
 from ingest.dag_defaults import START_DATE, default_args
@@ -24,7 +25,8 @@ from ingest.dag_defaults import START_DATE, default_args
     start_date=START_DATE,
     catchup=True,
     max_active_runs=1,
-    default_args=default_args(retries=2, retry_minutes=10),
+    dagrun_timeout=pendulum.duration(hours=3),
+    default_args=default_args(retries=2, retry_minutes=10, timeout_minutes=60),
     params={
         "quarter": Param(
             None,

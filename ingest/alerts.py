@@ -1,8 +1,9 @@
 """Failure callbacks for the DAGs: logged always, posted to a webhook when one is configured.
 
 `ALERT_WEBHOOK_URL` (environment, or an Airflow variable of the same name) receives a JSON
-message per failed task: a Slack incoming webhook, a Teams/Mattermost hook, or a mail
-relay. Without it the alert is only logged, so nothing breaks on a machine with no hook.
+message per failed task and per stale source after each marts build: a Slack incoming
+webhook, a Teams/Mattermost hook, or a mail relay. Without it the alert is only logged, so
+nothing breaks on a machine with no hook.
 """
 
 from __future__ import annotations
@@ -25,7 +26,11 @@ def alert_message(context: dict) -> str:
 
 
 def on_failure(context: dict) -> None:
-    message = alert_message(context)
+    send_alert(alert_message(context))
+
+
+def send_alert(message: str) -> None:
+    """Log the message as an error and post it to ALERT_WEBHOOK_URL when one is set."""
     log.error(message)
     url = os.environ.get("ALERT_WEBHOOK_URL")
     if not url:

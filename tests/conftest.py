@@ -21,19 +21,25 @@ ADMIN_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/
 
 
 @contextmanager
-def fresh_database() -> Iterator[str]:
-    """Create an empty migrated database; yield its URL; drop it."""
+def empty_database() -> Iterator[str]:
+    """Create an empty database; yield its URL; drop it."""
     name = f"kumkm_test_{uuid.uuid4().hex[:10]}"
     with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'create database "{name}"')
-    url = f"{ADMIN_URL.rpartition('/')[0]}/{name}"
     try:
-        with warehouse.connect(url) as conn:
-            warehouse.migrate(conn)
-        yield url
+        yield f"{ADMIN_URL.rpartition('/')[0]}/{name}"
     finally:
         with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
             admin.execute(f'drop database if exists "{name}" with (force)')
+
+
+@contextmanager
+def fresh_database() -> Iterator[str]:
+    """Create an empty migrated database; yield its URL; drop it."""
+    with empty_database() as url:
+        with warehouse.connect(url) as conn:
+            warehouse.migrate(conn)
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -53,3 +59,9 @@ def conn(pg_url):
 def make_database():
     """`with make_database() as url:` a database of its own, for tests that need isolation."""
     return fresh_database
+
+
+@pytest.fixture(scope="session")
+def make_empty_database():
+    """`with make_empty_database() as url:` an empty database (no migration) of its own."""
+    return empty_database

@@ -1,8 +1,9 @@
 """DAG integrity, one test per DAG file (after mattermost's DAG tests).
 
 Each file is imported in a fresh interpreter, as the dag-processor would: it must load
-without errors, define at least one DAG with tasks, and do no work at
-parse time (no database connection, no heavy ingest/GX/dbt imports).
+without errors, define at least one DAG with tasks, bound every run and task in time
+(dagrun_timeout, execution_timeout), and do no work at parse time (no database
+connection, no heavy ingest/GX/dbt imports).
 """
 
 from __future__ import annotations
@@ -44,6 +45,11 @@ heavy = sorted(m for m in json.loads(sys.argv[2]) if m in sys.modules)
 out = {
     "errors": {k: str(v) for k, v in bag.import_errors.items()},
     "dags": {d.dag_id: [t.task_id for t in d.tasks] for d in bag.dags.values()},
+    "dagrun_timeouts": {d.dag_id: bool(d.dagrun_timeout) for d in bag.dags.values()},
+    "task_timeouts": {
+        f"{d.dag_id}.{t.task_id}": bool(t.execution_timeout)
+        for d in bag.dags.values() for t in d.tasks
+    },
     "heavy": heavy,
     "connects": len(connects),
     "seconds": elapsed,
@@ -52,7 +58,8 @@ print("RESULT" + json.dumps(out))
 """
 
 
-def _probe(dag_file: Path, tmp_path: Path) -> dict:
+def probe(dag_file: Path, tmp_path: Path) -> dict:
+    """Import `dag_file` (or every DAG file of a folder) in a fresh interpreter."""
     env = {
         **os.environ,
         "AIRFLOW_HOME": str(tmp_path / "airflow"),
@@ -74,8 +81,10 @@ def _probe(dag_file: Path, tmp_path: Path) -> dict:
 
 @pytest.mark.parametrize("dag_file", DAG_FILES, ids=[p.name for p in DAG_FILES])
 def test_dag_file_integrity(dag_file: Path, tmp_path: Path):
-    result = _probe(dag_file, tmp_path)
+    result = probe(dag_file, tmp_path)
     assert result["errors"] == {}, result["errors"]
+    assert all(result["dagrun_timeouts"].values()), result["dagrun_timeouts"]
+    assert all(result["task_timeouts"].values()), result["task_timeouts"]
     assert result["dags"], f"{dag_file.name} defines no DAG"
     assert all(tasks for tasks in result["dags"].values()), "a DAG without tasks"
     assert result["heavy"] == [], f"imported at parse time: {result['heavy']}"

@@ -1,5 +1,6 @@
-"""End to end through Airflow: a small dropzone -> `airflow dags test` of every pipeline DAG
--> the marts, asserted against figures computed by hand. A second run changes nothing."""
+"""End to end through Airflow's scheduler (as `make run`): a small dropzone -> the pipeline
+DAGs -> the marts, asserted against figures computed by hand. A second run changes nothing
+and builds nothing; the task logs are served by the REST API (what the UI shows)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import pytest
 
 from ingest import warehouse
 from ingest.airflow_runner import run_pipeline
+from ingest.airflow_services import Services, airflow_env, ensure_metadata
 from ingest.summary import mart_checksums, run_summary
 
 ACTIVE, RAT_HELD, RAT_LATE, INACTIVE = 2300, 420, 40, 150
@@ -68,14 +70,20 @@ def pipeline_run(tmp_path_factory, make_database):
     write_sultra_register(dropzone / "sultra" / "koperasi_sultra_2024.csv")
     (dropzone / "koperasi_74_2023.csv").write_text("bukan data koperasi\n")
     with make_database() as url:
-        env = {"WAREHOUSE_URL": url, "DROPZONE": str(dropzone), "BPS_API_KEY": ""}
-        run_pipeline(root / "state", env, echo=lambda line: None)
-        with warehouse.connect(url) as conn:
-            first = mart_checksums(conn)
-            run_summary(conn)
-        run_pipeline(root / "state", env, echo=lambda line: None)
-        with warehouse.connect(url) as conn:
-            yield url, first, mart_checksums(conn), run_summary(conn)
+        env = airflow_env(
+            root / "state", {"WAREHOUSE_URL": url, "DROPZONE": str(dropzone), "BPS_API_KEY": ""}
+        )
+        ensure_metadata(env)
+        with Services(env).running() as services:
+            reports = [run_pipeline(root / "state", echo=lambda line: None, services=services)]
+            with warehouse.connect(url) as conn:
+                first = mart_checksums(conn)
+                run_summary(conn)
+            reports.append(run_pipeline(root / "state", echo=lambda line: None, services=services))
+            load = reports[0].of("ingest_submissions")[0]
+            log = services.task_log("ingest_submissions", load.run_id, "load_dropzone")
+            with warehouse.connect(url) as conn:
+                yield url, first, mart_checksums(conn), run_summary(conn), reports, log
 
 
 def test_cooperative_health_figures(pipeline_run):
@@ -113,7 +121,24 @@ def test_bps_series_for_every_province(pipeline_run):
 
 
 def test_second_run_changes_nothing(pipeline_run):
-    _, first, second, summary = pipeline_run
+    _, first, second, summary, *_ = pipeline_run
     assert first == second
     assert "no new files" in summary
     assert "Nothing changed since the previous run" in summary
+
+
+def test_second_run_skips_the_gate_and_builds_nothing(pipeline_run):
+    *_, reports, _ = pipeline_run
+    assert reports[0].dbt_builds >= 1
+    second = reports[1]
+    assert second.dbt_builds == 0 and second.of("build_marts") == []
+    runs = second.of("ingest_submissions")  # two when an hour starts during the run
+    assert runs and all(
+        r.tasks == {"load_dropzone": "success", "validation_gate": "skipped"} for r in runs
+    )
+    assert second.seconds < reports[0].seconds / 2
+
+
+def test_task_log_is_served_by_the_rest_api(pipeline_run):
+    *_, log = pipeline_run
+    assert "sultra/koperasi_sultra_2024.csv -> loaded (received 2450, loaded 2450" in log

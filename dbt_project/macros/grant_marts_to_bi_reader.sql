@@ -3,10 +3,11 @@
     table of the marts schema. dbt recreates mart tables on each build; the default privileges
     of 040_roles.sql cover tables created by the user that ran the migration, this hook covers
     any other dbt user. Does nothing when the role or the schema does not exist (e.g. a
-    warehouse not migrated by the ingest package).
+    warehouse not migrated by the ingest package), and only for the prod target (dev and ci
+    builds write schemas of their own, see generate_schema_name.sql).
 -#}
 {% macro grant_marts_to_bi_reader() %}
-    {% if execute and target.type == 'postgres' %}
+    {% if execute and target.type == 'postgres' and target.name == 'prod' %}
         {% set sql %}
             do $$
             begin

@@ -41,6 +41,12 @@ PARTIAL_UNEXPECTED = 0
 RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": PARTIAL_UNEXPECTED}
 
 
+def statement_timeout_ms() -> int:
+    """Time limit of each GX query: `KUMKM_GX_TIMEOUT` seconds (default 1800; the whole
+    gate at 21.4M rows takes about 150 s)."""
+    return int(float(os.environ.get("KUMKM_GX_TIMEOUT") or 1800) * 1000)
+
+
 def sqlalchemy_url(conninfo: str) -> str:
     """A SQLAlchemy URL (psycopg 3 driver) for a libpq URL or key=value conninfo."""
     import psycopg.conninfo
@@ -84,7 +90,13 @@ def warehouse_datasource(conninfo: str) -> Iterator[Any]:
             connection_string="${" + URL_ENV + "}",
             # GX's own connections resolve unqualified names in the gate's schema (table
             # assets' `schema_name` is deprecated in GX 1.14+); suite queries qualify raw.*
-            kwargs={"connect_args": {"options": f"-c search_path={GATE_SCHEMA},public"}},
+            # and no GX query runs longer than statement_timeout_ms() (a hung gate fails).
+            kwargs={
+                "connect_args": {
+                    "options": f"-c search_path={GATE_SCHEMA},public"
+                    f" -c statement_timeout={statement_timeout_ms()}"
+                }
+            },
         )
         yield datasource
     finally:
@@ -160,8 +172,14 @@ def store_result(gx_dir: Path, suite_document: dict, result_json: dict, run_name
 
 
 def _run_time(value: Any):
+    """The run's time, from a datetime, an ISO string, a RunIdentifier or its JSON dict: the
+    same run always gets the same store key (else Data Docs list a validation per refill)."""
     from datetime import UTC, datetime
 
+    if isinstance(value, dict):
+        value = value.get("run_time")
+    elif hasattr(value, "run_time"):
+        value = value.run_time
     if isinstance(value, datetime):
         return value
     if isinstance(value, str):

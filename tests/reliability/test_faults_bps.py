@@ -10,7 +10,7 @@ Added here:
   out, dropping the connection, answering malformed JSON and the WAF's HTML 403: previous
   rows kept, a bounded number of attempts, a clear `BpsIngestFailed`, the failure recorded
   in raw.bps_fetches, and the key in no log record, exception or warehouse row;
-- the real Airflow task (`airflow dags test ingest_bps_statistics`) with BPS_API_KEY set and
+- the real Airflow task (ingest_bps_statistics run by the scheduler) with BPS_API_KEY set and
   the WAF answering 403: the task fails, the previous rows stay, the failure alert goes
   out, and the key appears in no file under the Airflow state folder (task logs, metadata
   database) nor in the alert.
@@ -22,6 +22,7 @@ import json
 import logging
 import threading
 import traceback
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -29,7 +30,7 @@ import pytest
 from bps.fake_server import FakeBps
 
 from ingest import warehouse
-from ingest.airflow_runner import DagRunFailed, airflow_env, ensure_metadata, run_dag
+from ingest.airflow_services import Services, airflow_env, ensure_metadata
 from ingest.bps.client import BpsClient, redact
 from ingest.bps.errors import BpsIngestFailed
 from ingest.bps.pipeline import ApiSource, ingest_bps
@@ -169,13 +170,18 @@ def test_airflow_bps_task_fails_clearly_and_never_logs_the_key(bps_world, tmp_pa
     try:
         ensure_metadata(env)
         fake.script(("status", 403, {}))  # the WAF refuses the first request
-        with pytest.raises(DagRunFailed):
-            run_dag("ingest_bps_statistics", env, state / "logs", echo=lambda line: None)
+        with Services(env).running() as services:
+            services.wait_for_dags(("ingest_bps_statistics",))
+            since = datetime.now(UTC) - timedelta(seconds=1)
+            services.start_run("ingest_bps_statistics")
+            runs = services.wait_runs("ingest_bps_statistics", since, timeout=600)
+            assert [r["state"] for r in runs] == ["failed"]
+            run_id = runs[0]["dag_run_id"]
+            log = services.task_log("ingest_bps_statistics", run_id, "fetch_and_load")
     finally:
         hook.shutdown()
         hook.server_close()
 
-    log = (state / "logs" / "ingest_bps_statistics.log").read_text()
     assert "BpsIngestFailed" in log and "HTTP 403" in log and "/key/***/" in log
     with warehouse.connect(url) as conn:
         assert conn.execute(OBSERVATIONS).fetchall() == before
