@@ -80,13 +80,18 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
+
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from ingest.datasets import Dataset, header_mapping, match_columns, missing_required
 from ingest.values import clean_text, normalise_header
@@ -865,6 +870,7 @@ def _size(n: int) -> str:
 
 
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
+_PERCENT_BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # built-in numFmtIds with a percent sign
 
 
 def _is_percent_format(number_format: str | None) -> bool:
@@ -874,40 +880,85 @@ def _is_percent_format(number_format: str | None) -> bool:
     return "%" in _FORMAT_LITERALS.sub("", number_format)
 
 
-def _xlsx_rows(ws: Any, percent_aware: bool, path: Path) -> Iterator[tuple[int, list[Any]]]:
+def _reject_corrupt(path: Path, detail: str) -> FileRejected:
+    return _reject_unreadable(path, "berkas Excel rusak atau tidak lengkap (terpotong)", detail)
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _xml_part(zf: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
+    """A small package part (workbook, relationships, styles), parsed; None if absent.
+    expat refuses external entities and, since 2.4, entity-expansion bombs."""
     try:
-        if not percent_aware:
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                yield number, list(values)
-            return
-        for number, row in enumerate(ws.iter_rows(values_only=False), start=1):
-            cells = []
-            for cell in row:
-                value = cell.value
-                if (
-                    isinstance(value, int | float)
-                    and not isinstance(value, bool)
-                    and _is_percent_format(getattr(cell, "number_format", None))
-                ):
-                    pct = Decimal(str(value)) * 100
-                    value = f"{pct.normalize():f}%"
-                cells.append(value)
-            yield number, cells
-    except FileRejected:
-        raise
-    except Exception as exc:  # openpyxl/zipfile/XML errors surface only when reading
-        raise _reject_unreadable(
-            path,
-            "berkas Excel rusak atau tidak lengkap (terpotong)",
-            f"error while reading sheet rows: {exc!r}",
-        ) from exc
+        data = zf.read(name)
+    except KeyError:
+        return None
+    return ElementTree.fromstring(data)
+
+
+@dataclass
+class _Package:
+    """What calamine does not tell: the zip member of each sheet and the cell styles
+    (cellXfs indices) whose number format is a percentage."""
+
+    sheet_parts: dict[str, str]  # sheet name -> zip member
+    percent_styles: frozenset[int]
+
+
+def _package(path: Path, percent_aware: bool) -> _Package:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            workbook = _xml_part(zf, "xl/workbook.xml")
+            rels = _xml_part(zf, "xl/_rels/workbook.xml.rels")
+            targets = {}
+            styles_part = "xl/styles.xml"
+            for rel in rels.iter() if rels is not None else ():
+                target = rel.get("Target", "")
+                part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                targets[rel.get("Id")] = part
+                if rel.get("Type", "").endswith("/styles"):
+                    styles_part = part
+            sheets = {}
+            for el in workbook.iter() if workbook is not None else ():
+                if _local(el.tag) == "sheet":
+                    rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+                    sheets[el.get("name", "")] = targets.get(rid, "")
+            styles = _xml_part(zf, styles_part) if percent_aware else None
+    except (zipfile.BadZipFile, OSError, ValueError, ElementTree.ParseError) as exc:
+        raise _reject_corrupt(path, f"workbook parts: {exc!r}") from exc
+    return _Package(sheets, _percent_styles(styles))
+
+
+def _percent_styles(styles: ElementTree.Element | None) -> frozenset[int]:
+    if styles is None:
+        return frozenset()
+    formats = dict(_PERCENT_BUILTIN_FORMATS)
+    xfs: list[ElementTree.Element] = []
+    for el in styles:
+        name = _local(el.tag)
+        if name == "numFmts":
+            for fmt in el:
+                if fmt.get("numFmtId", "").isdigit():
+                    formats[int(fmt.get("numFmtId"))] = fmt.get("formatCode", "")
+        elif name == "cellXfs":
+            xfs = list(el)
+    return frozenset(
+        i
+        for i, xf in enumerate(xfs)
+        if xf.get("numFmtId", "").isdigit()
+        and _is_percent_format(formats.get(int(xf.get("numFmtId"))))
+    )
 
 
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _CELL_TYPE = re.compile(rb'\bt="([A-Za-z]+)"')
+_CELL_STYLE = re.compile(rb'\bs="([0-9]+)"')
 _ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
 _SCAN_CHUNK = 1 << 20
-_SCAN_CARRY_MAX = 1 << 20  # one cell's XML longer than this: leave it to openpyxl
+_SCAN_CARRY_MAX = 1 << 20  # one cell's XML longer than this: not inspected
+_PERCENT = object()  # a marked cell whose number is to be shown as a percentage
 
 
 @dataclass
@@ -920,7 +971,7 @@ class _FormulaCells:
 
     def add(self, row: int, ref: str) -> None:
         self.count += 1
-        if self.kept < FORMULA_CELLS_KEPT:
+        if self.kept < FORMULA_CELLS_KEPT or row <= HEADER_SEARCH_ROWS:
             self.by_row.setdefault(row, []).append(ref)
             self.kept += 1
 
@@ -929,6 +980,11 @@ class _FormulaCells:
         refs = self.by_row.pop(row, None)
         if refs:
             self.count -= len(refs)
+
+    def drop_through(self, header_row: int) -> None:
+        """The header and the rows above it are no data (scanned before it was known)."""
+        for row in [r for r in self.by_row if r <= header_row]:
+            self.drop_row(row)
 
     def note(self, sheet: str) -> ReaderNote:
         refs = [f"{sheet}!{ref}" for row in sorted(self.by_row) for ref in self.by_row[row]]
@@ -945,70 +1001,202 @@ class _FormulaCells:
         )
 
 
-def _scan_formulas(stream: Any, after_row: int) -> _FormulaCells:
-    """Formula cells without a cached value in a sheet's XML (streamed, bounded memory).
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for b in letters:
+        n = n * 26 + b - 64
+    return n - 1
 
-    A cell is ``<c r="D5" ...><f>..</f><v>..</v></c>``; without ``<v>``, or with an empty
-    ``<v/>`` on a non-text cell (openpyxl writes ``<v />`` for a formula it cannot
-    evaluate; Excel writes ``t="str"`` with an empty ``<v></v>`` for an empty text
-    result), openpyxl yields None for it. Only cells below ``after_row`` count.
+
+def _find_all(buf: bytes, needle: bytes, end: int) -> list[int]:
+    found, at = [], buf.find(needle, 0, end)
+    while at >= 0:
+        found.append(at)
+        at = buf.find(needle, at + 1, end)
+    return found
+
+
+def _marked_cells(
+    stream: Any, formulas: _FormulaCells, percent_styles: frozenset[int]
+) -> Iterator[tuple[int, int, Any]]:
+    """The cells of a sheet's XML whose value calamine does not give, in document order
+    (streamed, bounded memory): ``(row, column index, value)`` for an error cell (its
+    text, `#REF!`) and, with ``percent_styles``, ``_PERCENT`` for a number whose style is
+    a percent format. Formula cells without a cached value go to ``formulas``.
+
+    A cell is ``<c r="D5" ...><f>..</f><v>..</v></c>``; a formula without ``<v>``, or with
+    an empty ``<v/>`` on a non-text cell (openpyxl writes ``<v />`` for a formula it cannot
+    evaluate; Excel writes ``t="str"`` with an empty ``<v></v>`` for an empty text result)
+    has no value (calamine reads it empty). Only the cells holding a ``<f`` or an error
+    type are inspected, unless percent styles are wanted (then every cell: small files).
     """
-    found = _FormulaCells()
     buf = stream.read(_SCAN_CHUNK)
     root = _ROOT_PREFIX.search(buf)
     prefix = root.group(1) + b":" if root and root.group(1) else b""
     f_open, c_open, c_close = b"<" + prefix + b"f", b"<" + prefix + b"c ", b"</" + prefix + b"c>"
     eof = not buf
     while True:
-        pos = 0
-        while True:
-            at = buf.find(f_open, pos)
-            if at < 0:  # keep from the last cell start (or tag start): it may hold a formula
-                keep = buf.rfind(c_open, pos)
-                if keep < 0:
-                    keep = buf.rfind(b"<", pos)
-                if keep < 0:
-                    keep = len(buf)
-                break
-            follow = buf[at + len(f_open) : at + len(f_open) + 1]
-            if follow and follow not in b"> /":
-                pos = at + 1
-                continue
-            start = buf.rfind(c_open, 0, at)
-            end = buf.find(c_close, at)
-            if end < 0:
-                keep = start if start >= 0 else at  # the cell continues in the next chunk
-                break
-            if start >= 0:
-                _inspect_cell(buf[start:end], after_row, found)
-            pos = end
-        if eof:
-            return found
-        chunk = stream.read(_SCAN_CHUNK)
+        chunk = b"" if eof else stream.read(_SCAN_CHUNK)
         eof = not chunk
-        if len(buf) - keep > _SCAN_CARRY_MAX:  # no cell is that long: not worth keeping
-            keep = len(buf) - len(c_open)
-        buf = buf[keep:] + chunk
+        # cells before the last cell start are complete in ``buf``
+        limit = len(buf) if eof else buf.rfind(c_open)
+        if limit < 0:
+            limit = max(0, len(buf) - len(c_open))
+        if percent_styles:
+            hits = _find_all(buf, c_open, limit)
+        else:
+            hits = _find_all(buf, f_open, limit)
+            errors = _find_all(buf, b' t="e"', limit)
+            if errors:
+                hits = sorted(hits + errors)
+        done = 0
+        for at in hits:
+            if at < done:
+                continue  # a second mark in a cell already inspected
+            start = buf.rfind(c_open, 0, at + 1)
+            if start < 0:
+                continue
+            tag_end = buf.find(b">", start)
+            if tag_end < 0:
+                break
+            if buf[tag_end - 1 : tag_end] == b"/":
+                end = tag_end + 1  # <c r="A1" s="3"/>: no content
+            else:
+                end = buf.find(c_close, tag_end)
+                if end < 0:
+                    break
+            done = end
+            marked = _inspect_cell(buf[start:end], buf[start:tag_end], formulas, percent_styles)
+            if marked is not None:
+                yield marked
+        if eof:
+            return
+        if len(buf) - limit > _SCAN_CARRY_MAX:  # no cell is that long: not worth keeping
+            limit = len(buf) - len(c_open)
+        buf = buf[limit:] + chunk
 
 
 _V_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>([^<]*)<)")
+_F_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 
 
-def _inspect_cell(cell: bytes, after_row: int, found: _FormulaCells) -> None:
-    tag = cell[: cell.find(b">")]
-    value = _V_ELEMENT.search(cell)
-    if value is not None and value.group(1) and value.group(1).strip():
-        return  # a cached value
-    if value is not None and (t := _CELL_TYPE.search(tag)) and t.group(1) == b"str":
-        return  # a cached empty text
+def _inspect_cell(
+    cell: bytes, tag: bytes, formulas: _FormulaCells, percent_styles: frozenset[int]
+) -> tuple[int, int, Any] | None:
     ref = _CELL_REF.search(tag)
-    if ref is not None and int(ref.group(2)) > after_row:
-        found.add(int(ref.group(2)), (ref.group(1) + ref.group(2)).decode())
+    if ref is None:
+        return None  # a cell without an address (rare writers): calamine places it
+    row = int(ref.group(2))
+    t = _CELL_TYPE.search(tag)
+    kind = t.group(1) if t else b"n"
+    value = _V_ELEMENT.search(cell)
+    text = value.group(1) if value is not None else None
+    if text is not None and text.strip():
+        if kind == b"e":
+            return row, _column_index(ref.group(1)), text.decode("utf-8", "replace")
+        if kind == b"n" and percent_styles:
+            style = _CELL_STYLE.search(tag)
+            if style is not None and int(style.group(1)) in percent_styles:
+                return row, _column_index(ref.group(1)), _PERCENT
+        return None  # a cached value
+    if (value is not None and kind == b"str") or not _F_ELEMENT.search(cell):
+        return None  # a cached empty text, or no formula
+    formulas.add(row, (ref.group(1) + ref.group(2)).decode())
+    return None
 
 
-def _sheet_notes(sheets: list[Any], ws: Any, how: str) -> list[ReaderNote]:
+def _percent_text(value: int | float) -> str:
+    pct = Decimal(str(value)) * 100
+    return f"{pct.normalize():f}%"
+
+
+_INT_EXACT = 2**53  # floats below this are whole numbers exactly
+
+
+def _number(value: float, path: Path) -> int | float:
+    """calamine reads every number as a float: a whole one becomes an ``int`` as openpyxl
+    gave it (what the identifier and integer parsers expect); NaN / infinity (text such
+    as `NaN` in a number cell) is a corrupt workbook, as openpyxl had it."""
+    if value.is_integer():
+        return int(value) if -_INT_EXACT < value < _INT_EXACT else value
+    if value - value != 0:
+        raise _reject_corrupt(path, f"number cell holds {value!r}")
+    return value
+
+
+def _other(value: Any) -> Any:
+    """A date cell comes as a ``datetime`` (midnight), as from openpyxl."""
+    if value.__class__ is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+@dataclass
+class _Sheet:
+    """One worksheet of the workbook: its rows as ``(sheet row, cells)`` (lazy) and the
+    formula cells without value found on the way."""
+
+    name: str
+    rows: Iterator[tuple[int, list[Any]]]
+    formulas: _FormulaCells
+
+
+def _open_sheet(wb: Any, path: Path, name: str, package: _Package) -> _Sheet:
+    try:
+        sheet = wb.get_sheet_by_name(name)  # calamine parses the whole sheet here
+    except Exception as exc:  # calamine's XML / zip errors
+        raise _reject_corrupt(path, f"error while reading sheet rows: {exc!r}") from exc
+    formulas = _FormulaCells()
+    return _Sheet(name, _sheet_rows(sheet, path, package, name, formulas), formulas)
+
+
+def _sheet_rows(
+    sheet: Any, path: Path, package: _Package, name: str, formulas: _FormulaCells
+) -> Iterator[tuple[int, list[Any]]]:
+    """Rows numbered as in the sheet: calamine yields rows from row 1 (leading empty rows
+    included) but columns only from the first used one, so those are padded back."""
+    start = sheet.start
+    pad = [None] * (start[1] if start else 0)
+    number = _number
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(package.sheet_parts[name]) as stream:
+            marks = _marked_cells(stream, formulas, package.percent_styles)
+            mark = next(marks, None)
+            for n, row in enumerate(sheet.iter_rows(), start=1):
+                cells = [
+                    (c or None)
+                    if c.__class__ is str
+                    else (number(c, path) if c.__class__ is float else _other(c))
+                    for c in row
+                ]
+                if pad:
+                    cells[:0] = pad
+                while mark is not None and mark[0] <= n:
+                    row_n, col, value = mark
+                    if row_n < n:
+                        raise _reject_corrupt(path, f"sheet rows out of order at row {row_n}")
+                    if col < len(cells):
+                        if value is not _PERCENT:
+                            cells[col] = value
+                        elif cells[col].__class__ in (int, float):
+                            cells[col] = _percent_text(cells[col])
+                    mark = next(marks, None)
+                while cells and cells[-1] is None:
+                    cells.pop()
+                yield n, cells
+            for _ in marks:  # the scan completes the formula cells of the last rows
+                pass
+    except FileRejected:
+        raise
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise _reject_corrupt(
+            path, f"error while scanning sheet XML for formulas: {exc!r}"
+        ) from exc
+
+
+def _sheet_notes(sheets: list[Any], name: str, how: str) -> list[ReaderNote]:
     notes = []
-    hidden = [s.title for s in sheets if s.sheet_state != "visible"]
+    hidden = [s.name for s in sheets if s.visible != SheetVisibleEnum.Visible]
     if hidden:
         names = ", ".join(f"'{t}'" for t in hidden)
         notes.append(
@@ -1020,14 +1208,14 @@ def _sheet_notes(sheets: list[Any], ws: Any, how: str) -> list[ReaderNote]:
                 count=len(hidden),
             )
         )
-    if ws is not sheets[0]:
+    if name != sheets[0].name:
         notes.append(
             ReaderNote(
                 "file.sheet_read",
                 "info",
-                f"data dibaca dari lembar '{ws.title}' ({how}), bukan lembar pertama "
-                f"'{sheets[0].title}'",
-                f"read sheet {ws.title!r} ({how}), not the first sheet {sheets[0].title!r}",
+                f"data dibaca dari lembar '{name}' ({how}), bukan lembar pertama "
+                f"'{sheets[0].name}'",
+                f"read sheet {name!r} ({how}), not the first sheet {sheets[0].name!r}",
             )
         )
     return notes
@@ -1035,26 +1223,20 @@ def _sheet_notes(sheets: list[Any], ws: Any, how: str) -> list[ReaderNote]:
 
 @contextmanager
 def _open_xlsx(path: Path, dataset: Dataset) -> Iterator[Table]:
-    import warnings
-
-    import openpyxl
-
     _check_archive(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine's zip / XML / password errors
         raise _reject_unreadable(
-            path, "berkas Excel rusak atau tidak dapat dibuka", f"openpyxl: {exc!r}"
+            path, "berkas Excel rusak atau tidak dapat dibuka", f"calamine: {exc!r}"
         ) from exc
-    try:
-        sheets = list(wb.worksheets)
+    with wb:
+        sheets = [s for s in wb.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]
         if not sheets:
             raise FileRejected(
                 "file.empty", "berkas Excel tidak berisi lembar kerja", f"{path.name}: no sheets"
             )
-        visible = [s for s in sheets if s.sheet_state == "visible"]
+        visible = [s.name for s in sheets if s.visible == SheetVisibleEnum.Visible]
         if not visible:
             raise FileRejected(
                 "file.no_visible_sheet",
@@ -1062,61 +1244,57 @@ def _open_xlsx(path: Path, dataset: Dataset) -> Iterator[Table]:
                 "datanya (klik kanan > Unhide), simpan, lalu kirim lagi",
                 f"{path.name}: every sheet is hidden",
             )
-        percent_aware = any(c.kind == "percent" for c in dataset.columns)
-        ws, rows, head, how = _choose_sheet(path, dataset, visible, percent_aware)
-        where = f"{path.name} [{ws.title}]"
-        index, header, columns = _find_header(dataset, head, where)
-        header_row = head[index][0]
+        package = _package(path, any(c.kind == "percent" for c in dataset.columns))
+        sheet, head, how = _choose_sheet(wb, path, dataset, visible, package)
+        where = f"{path.name} [{sheet.name}]"
         try:
-            with ws._get_source() as stream:  # openpyxl opens the sheet's zip member
-                formulas = _scan_formulas(stream, header_row)
-        except Exception as exc:
-            raise _reject_unreadable(
-                path,
-                "berkas Excel rusak atau tidak lengkap (terpotong)",
-                f"error while scanning sheet XML for formulas: {exc!r}",
-            ) from exc
-        yield Table(
-            header=header,
-            columns=columns,
-            header_row=header_row,
-            format="xlsx",
-            sheet=ws.title,
-            notes=_sheet_notes(sheets, ws, how),
-            _source=chain(head[index + 1 :], rows),
-            _formulas=formulas,
-        )
-    finally:
-        wb.close()
+            index, header, columns = _find_header(dataset, head, where)
+        except FileRejected:
+            sheet.rows.close()
+            raise
+        header_row = head[index][0]
+        sheet.formulas.drop_through(header_row)
+        try:
+            yield Table(
+                header=header,
+                columns=columns,
+                header_row=header_row,
+                format="xlsx",
+                sheet=sheet.name,
+                notes=_sheet_notes(sheets, sheet.name, how),
+                _source=chain(head[index + 1 :], sheet.rows),
+                _formulas=sheet.formulas,
+            )
+        finally:
+            sheet.rows.close()
 
 
 def _choose_sheet(
-    path: Path, dataset: Dataset, visible: list[Any], percent_aware: bool
-) -> tuple[Any, Iterator, list, str]:
-    """(sheet, its rows iterator, its first rows, why it was chosen): the visible sheet
-    named after the dataset, else the first visible one whose first rows hold a header
-    with the required columns, else the first visible one."""
+    wb: Any, path: Path, dataset: Dataset, visible: list[str], package: _Package
+) -> tuple[_Sheet, list, str]:
+    """(sheet, its first rows, why it was chosen): the visible sheet named after the
+    dataset, else the first visible one whose first rows hold a header with the required
+    columns, else the first visible one."""
 
-    def start(ws: Any) -> tuple[Iterator, list]:
-        ws.reset_dimensions()  # dimensions written by some tools are wrong (A1:XFD1048576)
-        rows = _xlsx_rows(ws, percent_aware, path)
-        return rows, list(islice(rows, HEADER_SEARCH_ROWS))
+    def start(name: str) -> tuple[_Sheet, list]:
+        sheet = _open_sheet(wb, path, name, package)
+        return sheet, list(islice(sheet.rows, HEADER_SEARCH_ROWS))
 
     wanted = normalise_header(dataset.name)
-    named = next((s for s in visible if normalise_header(s.title) == wanted), None)
+    named = next((s for s in visible if normalise_header(s) == wanted), None)
     if named is not None:
-        return named, *start(named), "nama lembar sesuai dataset"
+        return *start(named), "nama lembar sesuai dataset"
     first = None
-    for ws in visible:
-        rows, head = start(ws)
+    for name in visible:
+        sheet, head = start(name)
         if any(header_mapping(dataset, cells) is not None for _, cells in head):
             if first is not None:
-                first[1].close()
-            return ws, rows, head, "judul kolomnya sesuai dataset"
+                first[0].rows.close()
+            return sheet, head, "judul kolomnya sesuai dataset"
         if first is None:
-            first = (ws, rows, head)
+            first = (sheet, head)
         else:
-            rows.close()
+            sheet.rows.close()
     assert first is not None
     return *first, "lembar pertama yang terlihat"
 
