@@ -78,7 +78,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import queue
 import re
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -958,7 +960,8 @@ _CELL_STYLE = re.compile(rb'\bs="([0-9]+)"')
 _ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
 _SCAN_CHUNK = 1 << 20
 _SCAN_CARRY_MAX = 1 << 20  # one cell's XML longer than this: not inspected
-_PERCENT = object()  # a marked cell whose number is to be shown as a percentage
+_ERROR, _PERCENT, _FORMULA = "error", "percent", "formula"  # kinds of marked cells
+_SCAN_BATCHES_QUEUED = 4  # chunks' worth of marks the scan may run ahead of the rows
 
 
 @dataclass
@@ -1016,13 +1019,14 @@ def _find_all(buf: bytes, needle: bytes, end: int) -> list[int]:
     return found
 
 
-def _marked_cells(
-    stream: Any, formulas: _FormulaCells, percent_styles: frozenset[int]
-) -> Iterator[tuple[int, int, Any]]:
-    """The cells of a sheet's XML whose value calamine does not give, in document order
-    (streamed, bounded memory): ``(row, column index, value)`` for an error cell (its
-    text, `#REF!`) and, with ``percent_styles``, ``_PERCENT`` for a number whose style is
-    a percent format. Formula cells without a cached value go to ``formulas``.
+Mark = tuple[int, int, str, str]  # (row, column index, kind, error text or cell address)
+
+
+def _marked_cells(stream: Any, percent_styles: frozenset[int]) -> Iterator[list[Mark]]:
+    """The cells of a sheet's XML whose value calamine does not give, in document order,
+    a batch per chunk read (streamed, bounded memory): an error cell (``_ERROR`` with its
+    text, `#REF!`), a formula without a cached value (``_FORMULA`` with its address) and,
+    with ``percent_styles``, a number whose style is a percent format (``_PERCENT``).
 
     A cell is ``<c r="D5" ...><f>..</f><v>..</v></c>``; a formula without ``<v>``, or with
     an empty ``<v/>`` on a non-text cell (openpyxl writes ``<v />`` for a formula it cannot
@@ -1049,6 +1053,7 @@ def _marked_cells(
             errors = _find_all(buf, b' t="e"', limit)
             if errors:
                 hits = sorted(hits + errors)
+        batch: list[Mark] = []
         done = 0
         for at in hits:
             if at < done:
@@ -1066,9 +1071,11 @@ def _marked_cells(
                 if end < 0:
                     break
             done = end
-            marked = _inspect_cell(buf[start:end], buf[start:tag_end], formulas, percent_styles)
-            if marked is not None:
-                yield marked
+            mark = _inspect_cell(buf[start:end], buf[start:tag_end], percent_styles)
+            if mark is not None:
+                batch.append(mark)
+        if batch:
+            yield batch
         if eof:
             return
         if len(buf) - limit > _SCAN_CARRY_MAX:  # no cell is that long: not worth keeping
@@ -1080,9 +1087,7 @@ _V_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>([^<]*)<)")
 _F_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 
 
-def _inspect_cell(
-    cell: bytes, tag: bytes, formulas: _FormulaCells, percent_styles: frozenset[int]
-) -> tuple[int, int, Any] | None:
+def _inspect_cell(cell: bytes, tag: bytes, percent_styles: frozenset[int]) -> Mark | None:
     ref = _CELL_REF.search(tag)
     if ref is None:
         return None  # a cell without an address (rare writers): calamine places it
@@ -1093,16 +1098,61 @@ def _inspect_cell(
     text = value.group(1) if value is not None else None
     if text is not None and text.strip():
         if kind == b"e":
-            return row, _column_index(ref.group(1)), text.decode("utf-8", "replace")
+            return row, _column_index(ref.group(1)), _ERROR, text.decode("utf-8", "replace")
         if kind == b"n" and percent_styles:
             style = _CELL_STYLE.search(tag)
             if style is not None and int(style.group(1)) in percent_styles:
-                return row, _column_index(ref.group(1)), _PERCENT
+                return row, _column_index(ref.group(1)), _PERCENT, ""
         return None  # a cached value
     if (value is not None and kind == b"str") or not _F_ELEMENT.search(cell):
         return None  # a cached empty text, or no formula
-    formulas.add(row, (ref.group(1) + ref.group(2)).decode())
-    return None
+    return row, _column_index(ref.group(1)), _FORMULA, (ref.group(1) + ref.group(2)).decode()
+
+
+class _Scan:
+    """``_marked_cells`` of one sheet in a thread of its own, started before calamine
+    parses the sheet: calamine and zlib release the GIL, so on two cores the scan costs
+    little wall time. Batches reach the rows through a bounded queue (memory stays
+    bounded whatever the sheet holds); an error in the thread is raised in the reader."""
+
+    def __init__(self, path: Path, part: str | None, percent_styles: frozenset[int]):
+        self._queue: queue.Queue = queue.Queue(maxsize=_SCAN_BATCHES_QUEUED)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(path, part, percent_styles), daemon=True, name="xlsx-scan"
+        )
+        self._thread.start()
+
+    def _run(self, path: Path, part: str | None, percent_styles: frozenset[int]) -> None:
+        try:
+            if part is None:
+                raise KeyError("sheet not in the workbook's relationships")
+            with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
+                for batch in _marked_cells(stream, percent_styles):
+                    if not self._put(batch):
+                        return
+            self._put(None)
+        except Exception as exc:  # handed to the reader, which names the file
+            self._put(exc)
+
+    def _put(self, item: Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def marks(self) -> Iterator[Mark]:
+        while (batch := self._queue.get()) is not None:
+            if isinstance(batch, Exception):
+                raise batch
+            yield from batch
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
 
 
 def _percent_text(value: int | float) -> str:
@@ -1133,25 +1183,32 @@ def _other(value: Any) -> Any:
 
 @dataclass
 class _Sheet:
-    """One worksheet of the workbook: its rows as ``(sheet row, cells)`` (lazy) and the
-    formula cells without value found on the way."""
+    """One worksheet: its rows as ``(sheet row, cells)`` (lazy), the formula cells without
+    value found on the way, and the scan thread to stop when done (``close``)."""
 
     name: str
     rows: Iterator[tuple[int, list[Any]]]
     formulas: _FormulaCells
+    scan: _Scan
+
+    def close(self) -> None:
+        self.rows.close()
+        self.scan.close()
 
 
 def _open_sheet(wb: Any, path: Path, name: str, package: _Package) -> _Sheet:
+    scan = _Scan(path, package.sheet_parts.get(name), package.percent_styles)
     try:
         sheet = wb.get_sheet_by_name(name)  # calamine parses the whole sheet here
     except Exception as exc:  # calamine's XML / zip errors
+        scan.close()
         raise _reject_corrupt(path, f"error while reading sheet rows: {exc!r}") from exc
     formulas = _FormulaCells()
-    return _Sheet(name, _sheet_rows(sheet, path, package, name, formulas), formulas)
+    return _Sheet(name, _sheet_rows(sheet, path, scan, formulas), formulas, scan)
 
 
 def _sheet_rows(
-    sheet: Any, path: Path, package: _Package, name: str, formulas: _FormulaCells
+    sheet: Any, path: Path, scan: _Scan, formulas: _FormulaCells
 ) -> Iterator[tuple[int, list[Any]]]:
     """Rows numbered as in the sheet: calamine yields rows from row 1 (leading empty rows
     included) but columns only from the first used one, so those are padded back."""
@@ -1159,33 +1216,35 @@ def _sheet_rows(
     pad = [None] * (start[1] if start else 0)
     number = _number
     try:
-        with zipfile.ZipFile(path) as zf, zf.open(package.sheet_parts[name]) as stream:
-            marks = _marked_cells(stream, formulas, package.percent_styles)
-            mark = next(marks, None)
-            for n, row in enumerate(sheet.iter_rows(), start=1):
-                cells = [
-                    (c or None)
-                    if c.__class__ is str
-                    else (number(c, path) if c.__class__ is float else _other(c))
-                    for c in row
-                ]
-                if pad:
-                    cells[:0] = pad
-                while mark is not None and mark[0] <= n:
-                    row_n, col, value = mark
-                    if row_n < n:
-                        raise _reject_corrupt(path, f"sheet rows out of order at row {row_n}")
-                    if col < len(cells):
-                        if value is not _PERCENT:
-                            cells[col] = value
-                        elif cells[col].__class__ in (int, float):
-                            cells[col] = _percent_text(cells[col])
-                    mark = next(marks, None)
-                while cells and cells[-1] is None:
-                    cells.pop()
-                yield n, cells
-            for _ in marks:  # the scan completes the formula cells of the last rows
-                pass
+        marks = scan.marks()
+        mark = next(marks, None)
+        for n, row in enumerate(sheet.iter_rows(), start=1):
+            cells = [
+                (c or None)
+                if c.__class__ is str
+                else (number(c, path) if c.__class__ is float else _other(c))
+                for c in row
+            ]
+            if pad:
+                cells[:0] = pad
+            while mark is not None and mark[0] <= n:
+                row_n, col, kind, text = mark
+                if row_n < n:
+                    raise _reject_corrupt(path, f"sheet rows out of order at row {row_n}")
+                if kind == _FORMULA:
+                    formulas.add(row_n, text)
+                elif col < len(cells):
+                    if kind == _ERROR:
+                        cells[col] = text
+                    elif cells[col].__class__ in (int, float):
+                        cells[col] = _percent_text(cells[col])
+                mark = next(marks, None)
+            while cells and cells[-1] is None:
+                cells.pop()
+            yield n, cells
+        for row_n, _, kind, text in marks:  # the last rows' formula cells
+            if kind == _FORMULA:
+                formulas.add(row_n, text)
     except FileRejected:
         raise
     except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
@@ -1250,7 +1309,7 @@ def _open_xlsx(path: Path, dataset: Dataset) -> Iterator[Table]:
         try:
             index, header, columns = _find_header(dataset, head, where)
         except FileRejected:
-            sheet.rows.close()
+            sheet.close()
             raise
         header_row = head[index][0]
         sheet.formulas.drop_through(header_row)
@@ -1266,7 +1325,7 @@ def _open_xlsx(path: Path, dataset: Dataset) -> Iterator[Table]:
                 _formulas=sheet.formulas,
             )
         finally:
-            sheet.rows.close()
+            sheet.close()
 
 
 def _choose_sheet(
@@ -1278,7 +1337,11 @@ def _choose_sheet(
 
     def start(name: str) -> tuple[_Sheet, list]:
         sheet = _open_sheet(wb, path, name, package)
-        return sheet, list(islice(sheet.rows, HEADER_SEARCH_ROWS))
+        try:
+            return sheet, list(islice(sheet.rows, HEADER_SEARCH_ROWS))
+        except BaseException:
+            sheet.close()
+            raise
 
     wanted = normalise_header(dataset.name)
     named = next((s for s in visible if normalise_header(s) == wanted), None)
@@ -1289,12 +1352,12 @@ def _choose_sheet(
         sheet, head = start(name)
         if any(header_mapping(dataset, cells) is not None for _, cells in head):
             if first is not None:
-                first[0].rows.close()
+                first[0].close()
             return sheet, head, "judul kolomnya sesuai dataset"
         if first is None:
             first = (sheet, head)
         else:
-            sheet.rows.close()
+            sheet.close()
     assert first is not None
     return *first, "lembar pertama yang terlihat"
 

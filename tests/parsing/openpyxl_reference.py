@@ -132,8 +132,10 @@ def open_xlsx(path: Path, dataset: Dataset) -> Iterator[Table]:
         formulas = readers._FormulaCells()
         try:
             with ws._get_source() as stream:
-                for _ in readers._marked_cells(stream, formulas, frozenset()):
-                    pass
+                for batch in readers._marked_cells(stream, frozenset()):
+                    for row, _, kind, ref in batch:
+                        if kind == readers._FORMULA:
+                            formulas.add(row, ref)
         except Exception as exc:
             raise readers._reject_corrupt(path, f"formula scan: {exc!r}") from exc
         formulas.drop_through(header_row)
