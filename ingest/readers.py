@@ -5,13 +5,15 @@ section 2, "What real files also do").
 canonical column per position, and ``rows()``, a one-pass iterator of
 ``(row_number, cells)`` where ``row_number`` is the 1-based physical line (CSV; a record
 spanning lines gets the number of its first line) or sheet row (XLSX), so a clerk finds
-the row in the file. Memory stays bounded: nothing reads a whole file.
+the row in the file. Memory stays bounded: a CSV is streamed; of a workbook only the sheet
+read is held, once, in calamine's compact form (see "Memory" below).
 
-Cells: ``str`` from CSV; from XLSX whatever openpyxl yields (str, int, float, datetime,
-bool, None), except that a number whose cell format is a percentage is turned into text
-with ``%`` (0.6043 formatted as 60.43% arrives as "60.43%"), for datasets that have a
-percent column. Rows shorter than the header are padded with None (a short row whose
-missing trailing cells are empty is common and legitimate).
+Cells: ``str`` from CSV; from XLSX what openpyxl used to yield (str, int, float,
+datetime, bool, None; see "XLSX" below for how), except that a number whose cell format is
+a percentage is turned into text with ``%`` (0.6043 formatted as 60.43% arrives as
+"60.43%"), for datasets that have a percent column. Rows shorter than the header are
+padded with None (a short row whose missing trailing cells are empty is common and
+legitimate).
 
 ``Table.notes`` (:class:`ReaderNote`) tell the loader what the reader did that a user must
 hear of; they are filled at open and while ``rows()`` runs (complete once it is exhausted).
@@ -56,16 +58,40 @@ XLSX: hidden sheets are skipped; the sheet read is the visible one named after t
 dataset, else the first visible one whose first rows hold a header with the required
 columns, else the first visible one (which then reports the missing header). A formula
 without a cached value (a workbook written by a script) is read as missing and named
-(sheet!cell) in the warning ``file.formula_without_value``; found by a streaming scan of
-the sheet XML (``<f>`` without ``<v>``, or with an empty ``<v>`` on a non-text cell).
+(sheet!cell) in the warning ``file.formula_without_value``.
+
+Workbooks are read with python-calamine (Rust calamine; 0.9), chosen over fastexcel
+(calamine too, but columnar: it infers one Arrow type per column, where the normaliser
+wants each cell as written, text next to numbers) and over openpyxl (pure Python, 3-5k
+rows/s; kept only as the reference of tests/parsing/test_xlsx_differential.py). What
+calamine does not give is taken from the sheet XML by one streaming scan, run in a
+thread while calamine parses (both release the GIL) and merged into the rows in sheet
+order through a bounded queue: formulas without a cached value (``<f>`` without ``<v>``,
+or with an empty ``<v>`` on a non-text cell), error cells (calamine reads `#REF!` as
+empty; it arrives as the text "#REF!", as from openpyxl), and, only for datasets with a
+percent column and workbooks with a percent style, the cells whose style (``s=``, looked
+up in ``xl/styles.xml`` cellXfs) has a percent format. Cell types as openpyxl gave them:
+a whole float (calamine reads every number as a float) becomes an ``int`` below 2^53 (the
+identifier and integer parsers expect it; Excel itself keeps 15 digits, so only a script
+can write a whole number beyond that, which stays a float), a date a midnight
+``datetime``, an empty cell None; NaN / infinity in a number cell is a corrupt workbook.
+Dates in both the 1900 and the 1904 date system are calamine's. Row numbers are sheet
+rows: calamine yields rows from row 1 but columns from the first used one, so the
+columns before it are padded back with None, and trailing empty cells are dropped. A
+sheet whose XML calamine cannot parse is "rusak atau tidak lengkap (terpotong)" (openpyxl
+said "tidak dapat dibuka" when the break was at the start of the sheet).
+
+Memory: calamine parses the whole chosen sheet at open (a 200k-row register, 171 MB of
+XML: about 230 MB of RSS) and the rows become Python lists one at a time; a sheet
+checked only for its header is dropped once another one is chosen.
 
 Bounded cost: a workbook whose parts unpack to more than
 ``max(XLSX_RATIO_FLOOR, XLSX_MAX_RATIO x file size)`` (or ``XLSX_MAX_UNCOMPRESSED``) is
-rejected as ``file.too_large`` before it is parsed: openpyxl keeps all shared strings in
-memory (a 100 MB strings part costs ~850 MB and 90 s), and parse time is linear in the
-unpacked XML, so this bounds both. Legit workbooks compress 5-20x (a 200k-row register:
-~15 MB on disk, ~150 MB of XML), far below 100x; the 50 MB floor leaves any small file
-alone unless it unpacks to more than 50 MB. A CSV costs time linear in its size; one cell
+rejected as ``file.too_large`` before it is parsed: a reader keeps all shared strings and
+(calamine) the whole sheet in memory, and parse time is linear in the unpacked XML, so
+this bounds both. Legit workbooks compress 5-20x (a 200k-row register: ~14 MB on disk,
+~170 MB of XML), far below 100x; the 50 MB floor leaves any small file alone unless it
+unpacks to more than 50 MB. A CSV costs time linear in its size; one cell
 is bounded by ``CSV_FIELD_LIMIT``.
 
 Every problem with the file as a whole raises :class:`FileRejected`, also from inside
