@@ -942,7 +942,7 @@ def _package(path: Path, percent_aware: bool) -> _Package:
             rels = _xml_part(zf, "xl/_rels/workbook.xml.rels")
             targets = {}
             styles_part = "xl/styles.xml"
-            for rel in rels.iter() if rels is not None else ():
+            for rel in rels if rels is not None else ():
                 target = rel.get("Target", "")
                 part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
                 targets[rel.get("Id")] = part
@@ -1374,16 +1374,21 @@ def _choose_sheet(
     if named is not None:
         return *start(named), "nama lembar sesuai dataset"
     first = None
-    for name in visible:
-        sheet, head = start(name)
-        if any(header_mapping(dataset, cells) is not None for _, cells in head):
-            if first is not None:
-                first[0].close()
-            return sheet, head, "judul kolomnya sesuai dataset"
-        if first is None:
-            first = (sheet, head)
-        else:
-            sheet.close()
+    try:
+        for name in visible:
+            sheet, head = start(name)
+            if any(header_mapping(dataset, cells) is not None for _, cells in head):
+                if first is not None:
+                    first[0].close()
+                return sheet, head, "judul kolomnya sesuai dataset"
+            if first is None:
+                first = (sheet, head)
+            else:
+                sheet.close()
+    except BaseException:
+        if first is not None:
+            first[0].close()
+        raise
     assert first is not None
     return *first, "lembar pertama yang terlihat"
 

@@ -1,0 +1,61 @@
+"""What the python-calamine XLSX path must do itself (calamine does not): sheet row numbers
+with offsets, error cells as text, openpyxl's cell types, and scan threads that end with
+the table. The differential test (test_xlsx_differential.py) compares whole corpora."""
+
+from __future__ import annotations
+
+import threading
+from datetime import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from ingest.datasets import DATASETS
+from ingest.readers import FileRejected, open_table
+
+KOPERASI = DATASETS["koperasi"]
+
+
+def _scan_threads() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "xlsx-scan"]
+
+
+def _workbook(path: Path) -> Path:
+    wb = openpyxl.Workbook()
+    wb.epoch = openpyxl.utils.datetime.CALENDAR_MAC_1904
+    ws = wb.active
+    ws["C2"] = "DATA KOPERASI"
+    for i, h in enumerate(["nik", "nama", "kab_kota", "status", "tgl_rat", "aset"]):
+        ws.cell(row=4, column=3 + i, value=h)
+    values = ["7401010001", "KSP Maju", "Muna", "aktif", datetime(2024, 2, 29), 1500.0]
+    for i, v in enumerate(values):
+        ws.cell(row=7, column=3 + i, value=v)
+    ws.cell(row=9, column=3, value=7401010002)
+    ws.cell(row=9, column=8, value="#REF!")  # openpyxl writes it as an error cell
+    wb.save(path)
+    return path
+
+
+def test_rows_keep_sheet_numbers_types_and_error_text(tmp_path):
+    path = _workbook(tmp_path / "k.xlsx")
+    with open_table(path, KOPERASI) as table:
+        rows = list(table.rows())
+    assert table.header_row == 4
+    assert table.columns[:2] == [None, None]  # columns A and B are empty, not dropped
+    assert rows == [
+        (7, [None, None, "7401010001", "KSP Maju", "Muna", "aktif", datetime(2024, 2, 29), 1500]),
+        (9, [None, None, 7401010002, None, None, None, None, "#REF!"]),
+    ]
+    assert type(rows[0][1][7]) is int and type(rows[1][1][2]) is int  # whole floats -> int
+
+
+def test_scan_threads_end_with_the_table(tmp_path):
+    before = len(_scan_threads())
+    path = _workbook(tmp_path / "k.xlsx")
+    with open_table(path, KOPERASI) as table:
+        next(table.rows())  # left half-read
+    umkm = DATASETS["umkm"]  # no umkm header: rejected at open
+    with pytest.raises(FileRejected), open_table(path, umkm):
+        pass
+    assert len(_scan_threads()) == before
