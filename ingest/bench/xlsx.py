@@ -101,6 +101,7 @@ def run_xlsx(admin_url: str, folder: Path, rows: int, db_url: Any, say: Any) -> 
         "calamine_reader": reader,
         "openpyxl_reader": baseline,
         "load_vs_openpyxl_reader": round(load["rows_per_s"] / baseline["rows_per_s"], 2),
+        "calamine_vs_openpyxl_reader": round(reader["rows_per_s"] / baseline["rows_per_s"], 2),
         "target_rows_per_s": TARGET_ROWS_PER_S,
     }
 
