@@ -1096,6 +1096,8 @@ def _marked_cells(stream: Any, percent_styles: frozenset[int]) -> Iterator[list[
                 end = buf.find(c_close, tag_end)
                 if end < 0:
                     break
+            if at >= end:
+                continue  # outside any cell (`<formula>` of a conditional format)
             done = end
             mark = _inspect_cell(buf[start:end], buf[start:tag_end], percent_styles)
             if mark is not None:

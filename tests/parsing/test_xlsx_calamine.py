@@ -10,6 +10,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import PatternFill
 
 from ingest.datasets import DATASETS
 from ingest.readers import FileRejected, open_table
@@ -48,6 +50,23 @@ def test_rows_keep_sheet_numbers_types_and_error_text(tmp_path):
         (9, [None, None, 7401010002, None, None, None, None, "#REF!"]),
     ]
     assert type(rows[0][1][7]) is int and type(rows[1][1][2]) is int  # whole floats -> int
+
+
+def test_formula_text_outside_the_cells_is_not_a_cell(tmp_path):
+    """`<formula>` of a conditional format, after the last cell (a formula without value),
+    must not count that cell twice."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["nik", "nama", "kab_kota", "status", "aset"])
+    ws.append(["7401010001", "KSP Maju", "Muna", "aktif", "=1+1"])
+    ws.conditional_formatting.add("E2", FormulaRule(formula=["E2>0"], fill=PatternFill()))
+    path = tmp_path / "k.xlsx"
+    wb.save(path)
+    with open_table(path, KOPERASI) as table:
+        rows = list(table.rows())
+    assert rows == [(2, ["7401010001", "KSP Maju", "Muna", "aktif", None])]
+    [note] = [n for n in table.notes if n.rule == "file.formula_without_value"]
+    assert note.count == 1 and "Sheet!E2" in note.reason
 
 
 def test_scan_threads_end_with_the_table(tmp_path):
