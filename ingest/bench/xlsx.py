@@ -2,9 +2,9 @@
 written by ``ingest.sample_data.write_large_umkm``) through the real loader, with the
 openpyxl baseline measured on the same file in the same run.
 
-Each measurement runs in a fresh interpreter (``python -m ingest.bench.xlsx WHAT PATH
-[URL]``; imports done before its clock starts), so its peak RSS (``ru_maxrss``) is its
-own and no stage inherits another's heap:
+Each measurement runs in a fresh interpreter (``python -m ingest.bench.xlsx_probe WHAT
+PATH [URL]``; imports done before its clock starts), so its peak RSS (VmHWM) is its own and
+no stage inherits another's heap:
 
 - ``load``: ``ingest_dropzone`` on a dropzone holding only the workbook, into a fresh
   database (read with python-calamine, normalise, quarantine, COPY: what a province's
@@ -19,21 +19,16 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import psycopg
 
 from ingest import warehouse
-from ingest.datasets import DATASETS
-from ingest.readers import open_table
 from ingest.sample_data import write_large_umkm
-from ingest.submissions import ingest_dropzone
 
 XLSX_ROWS = 200_000
 TARGET_ROWS_PER_S = 30_000
@@ -53,7 +48,7 @@ def ensure_workbook(folder: Path, rows: int) -> Path:
 def _probe(what: str, path: Path, conninfo: str = "") -> dict[str, Any]:
     load = os.getloadavg()[0]
     proc = subprocess.run(
-        [sys.executable, "-m", "ingest.bench.xlsx", what, str(path), conninfo],
+        [sys.executable, "-m", "ingest.bench.xlsx_probe", what, str(path), conninfo],
         capture_output=True,
         text=True,
         timeout=3600,
@@ -104,42 +99,3 @@ def run_xlsx(admin_url: str, folder: Path, rows: int, db_url: Any, say: Any) -> 
         "calamine_vs_openpyxl_reader": round(reader["rows_per_s"] / baseline["rows_per_s"], 2),
         "target_rows_per_s": TARGET_ROWS_PER_S,
     }
-
-
-def _measure(what: str, path: Path, conninfo: str) -> int:
-    if what == "load":
-        results = ingest_dropzone(conninfo, path, workers=1)
-        if [r.outcome for r in results] != ["loaded"]:
-            raise SystemExit(f"the workbook did not load: {results}")
-        return results[0].rows_received
-    if what == "calamine":
-        with open_table(path, DATASETS["umkm"]) as table:
-            return sum(1 for _ in table.rows())
-    if what == "openpyxl":
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        try:
-            return sum(1 for _ in wb.worksheets[0].iter_rows(values_only=True)) - 1  # header
-        finally:
-            wb.close()
-    raise SystemExit(f"unknown probe {what!r}")
-
-
-def main(argv: list[str]) -> int:
-    what, path, conninfo = argv[0], Path(argv[1]), argv[2] if len(argv) > 2 else ""
-    t0, c0 = time.perf_counter(), time.process_time()
-    rows = _measure(what, path, conninfo)
-    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-    result = {
-        "rows": rows,
-        "wall_s": round(wall, 2),
-        "cpu_s": round(cpu, 2),
-        "rows_per_s": round(rows / wall, 1),
-        "rows_per_cpu_s": round(rows / cpu, 1),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-    }
-    print("RESULT" + json.dumps(result))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
