@@ -1085,7 +1085,7 @@ def _marked_cells(stream: Any, percent_styles: frozenset[int]) -> Iterator[list[
         for at in hits:
             if at < done:
                 continue  # a second mark in a cell already inspected
-            start = buf.rfind(c_open, 0, at + 1)
+            start = buf.rfind(c_open, 0, at + len(c_open))  # the hit may be the cell start
             if start < 0:
                 continue
             tag_end = buf.find(b">", start)
