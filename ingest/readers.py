@@ -131,6 +131,7 @@ CSV_SAMPLE_BYTES = 64 * 1024
 XLSX_MAX_UNCOMPRESSED = 2 * 1024**3  # 2 GiB of XML in one workbook is not a submission
 XLSX_MAX_RATIO = 100  # unpacked size / file size above which a workbook is a bomb ...
 XLSX_RATIO_FLOOR = 50 * 1024**2  # ... if it also unpacks to more than this
+XLSX_MAX_CELLS = 50_000_000  # rows x columns of a sheet: calamine allocates it densely
 CSV_DELIMITERS = (",", ";", "\t")  # in order of preference when two read a header
 NOTE_ROWS = 20  # row numbers / cells named in a note
 FORMULA_CELLS_KEPT = 1000  # formula cells without value remembered by address
@@ -1138,6 +1139,50 @@ def _inspect_cell(cell: bytes, tag: bytes, percent_styles: frozenset[int]) -> Ma
     return row, _column_index(ref.group(1)), _FORMULA, (ref.group(1) + ref.group(2)).decode()
 
 
+_ROW_NUMBER = re.compile(rb'\br="([0-9]{1,7})"')
+_ROW_CARRY_MAX = 16 * 1024**2  # one row's XML longer than this is no table row
+
+
+def _sheet_area(stream: Any) -> tuple[int, int]:
+    """(last row, widest row) of the cells in a sheet's XML, streamed: calamine stores a
+    sheet as a dense rectangle of that size (32 bytes a cell), so two cells, at A1 and
+    XFD1048576, in a 1 KB workbook would make it allocate 550 GB and abort the process.
+    Per row, its last cell's address (or, without addresses, its number of cells)."""
+    buf = stream.read(_SCAN_CHUNK)
+    root = _ROOT_PREFIX.search(buf)
+    prefix = root.group(1) + b":" if root and root.group(1) else b""
+    row_open, row_close, c_open = (
+        b"<" + prefix + b"row",
+        b"</" + prefix + b"row>",
+        b"<" + prefix + b"c ",
+    )
+    last_row = widest = 0
+    while True:
+        chunk = stream.read(_SCAN_CHUNK)
+        done = 0
+        for end in _find_all(buf, row_close, len(buf)):
+            start = buf.rfind(row_open, done, end)
+            if start < 0:
+                continue
+            tag = buf[start : buf.find(b">", start)]
+            number = _ROW_NUMBER.search(tag)
+            last_row = int(number.group(1)) if number else last_row + 1
+            cell = buf.rfind(c_open, start, end)
+            if cell >= 0:
+                ref = _CELL_REF.search(buf, cell, buf.find(b">", cell))
+                if ref is not None:
+                    widest = max(widest, _column_index(ref.group(1)) + 1)
+                    last_row = max(last_row, int(ref.group(2)))
+                else:
+                    widest = max(widest, buf.count(c_open, start, end))
+            done = end
+        if not chunk:
+            return last_row, widest
+        buf = buf[done:] + chunk
+        if len(buf) > _ROW_CARRY_MAX + _SCAN_CHUNK:
+            return 1 << 20, 1 << 14  # a row of more than 16 MB: as wide as a sheet can be
+
+
 class _Scan:
     """``_marked_cells`` of one sheet in a thread of its own, started before calamine
     parses the sheet: calamine and zlib release the GIL, so on two cores the scan costs
@@ -1225,7 +1270,27 @@ class _Sheet:
         self.scan.close()
 
 
+def _check_area(path: Path, name: str, part: str | None) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(part or "") as stream:
+            rows, columns = _sheet_area(stream)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise _reject_corrupt(path, f"error while measuring the sheet: {exc!r}") from exc
+    if rows * columns > XLSX_MAX_CELLS:
+        cells, limit = (f"{n:,}".replace(",", ".") for n in (rows * columns, XLSX_MAX_CELLS))
+        raise FileRejected(
+            "file.too_large",
+            f"lembar '{name}' terlalu luas: sel terisi sampai baris {rows} dan kolom "
+            f"{columns} ({cells} sel; batas {limit}); berkas seperti ini tidak dapat diproses "
+            "dengan aman. Hapus isi dan format sel di luar tabel data (atau salin tabelnya ke "
+            "lembar baru), simpan, lalu kirim lagi",
+            f"{path.name} [{name}]: cells up to row {rows} and column {columns} "
+            f"({rows * columns} cells > XLSX_MAX_CELLS {XLSX_MAX_CELLS})",
+        )
+
+
 def _open_sheet(wb: Any, path: Path, name: str, package: _Package) -> _Sheet:
+    _check_area(path, name, package.sheet_parts.get(name))
     scan = _Scan(path, package.sheet_parts.get(name), package.percent_styles)
     try:
         sheet = wb.get_sheet_by_name(name)  # calamine parses the whole sheet here

@@ -69,6 +69,31 @@ def test_formula_text_outside_the_cells_is_not_a_cell(tmp_path):
     assert note.count == 1 and "Sheet!E2" in note.reason
 
 
+def _two_cells(path: Path, far: str) -> Path:
+    """A 1 KB workbook with a header cell at A1 and one cell at ``far``."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["nik", "nama", "kab_kota", "status"])
+    ws[far] = "x"
+    wb.save(path)
+    return path
+
+
+def test_sheet_area_is_checked_before_calamine_allocates_it(tmp_path):
+    """calamine stores a sheet densely: A1 + XFD1048576 would be a 550 GB allocation and
+    abort the process. Rejected first, like a zip bomb; a large legit area is read."""
+    with (
+        pytest.raises(FileRejected) as err,
+        open_table(_two_cells(tmp_path / "a.xlsx", "XFD1048576"), KOPERASI),
+    ):
+        pass
+    assert err.value.rule == "file.too_large"
+    assert "baris 1048576 dan kolom 16384" in err.value.reason
+    with open_table(_two_cells(tmp_path / "b.xlsx", "AZ200000"), KOPERASI) as table:
+        rows = list(table.rows())  # 10.4 million cells: fine
+    assert rows[-1][0] == 200000 and rows[-1][1][51] == "x"
+
+
 def test_scan_threads_end_with_the_table(tmp_path):
     before = len(_scan_threads())
     path = _workbook(tmp_path / "k.xlsx")
