@@ -92,8 +92,11 @@ rejected as ``file.too_large`` before it is parsed: a reader keeps all shared st
 (calamine) the whole sheet in memory, and parse time is linear in the unpacked XML, so
 this bounds both. Legit workbooks compress 5-20x (a 200k-row register: ~14 MB on disk,
 ~170 MB of XML), far below 100x; the 50 MB floor leaves any small file alone unless it
-unpacks to more than 50 MB. A CSV costs time linear in its size; one cell
-is bounded by ``CSV_FIELD_LIMIT``.
+unpacks to more than 50 MB. calamine stores the sheet read as a dense rectangle (32 bytes
+a cell), so a sheet whose cells reach past ``XLSX_MAX_CELLS`` rows x columns (last row x
+widest row, from a streamed pass over its XML before calamine parses it) is
+``file.too_large`` too: two cells, at A1 and XFD1048576, would be 550 GB. A CSV costs
+time linear in its size; one cell is bounded by ``CSV_FIELD_LIMIT``.
 
 Every problem with the file as a whole raises :class:`FileRejected`, also from inside
 ``rows()`` (a CSV that turns malformed, or an XLSX that turns out truncated, deep in the
