@@ -5,13 +5,15 @@ section 2, "What real files also do").
 canonical column per position, and ``rows()``, a one-pass iterator of
 ``(row_number, cells)`` where ``row_number`` is the 1-based physical line (CSV; a record
 spanning lines gets the number of its first line) or sheet row (XLSX), so a clerk finds
-the row in the file. Memory stays bounded: nothing reads a whole file.
+the row in the file. Memory stays bounded: a CSV is streamed; of a workbook only the sheet
+read is held, once, in calamine's compact form (see "Memory" below).
 
-Cells: ``str`` from CSV; from XLSX whatever openpyxl yields (str, int, float, datetime,
-bool, None), except that a number whose cell format is a percentage is turned into text
-with ``%`` (0.6043 formatted as 60.43% arrives as "60.43%"), for datasets that have a
-percent column. Rows shorter than the header are padded with None (a short row whose
-missing trailing cells are empty is common and legitimate).
+Cells: ``str`` from CSV; from XLSX what openpyxl used to yield (str, int, float,
+datetime, bool, None; see "XLSX" below for how), except that a number whose cell format is
+a percentage is turned into text with ``%`` (0.6043 formatted as 60.43% arrives as
+"60.43%"), for datasets that have a percent column. Rows shorter than the header are
+padded with None (a short row whose missing trailing cells are empty is common and
+legitimate).
 
 ``Table.notes`` (:class:`ReaderNote`) tell the loader what the reader did that a user must
 hear of; they are filled at open and while ``rows()`` runs (complete once it is exhausted).
@@ -56,17 +58,45 @@ XLSX: hidden sheets are skipped; the sheet read is the visible one named after t
 dataset, else the first visible one whose first rows hold a header with the required
 columns, else the first visible one (which then reports the missing header). A formula
 without a cached value (a workbook written by a script) is read as missing and named
-(sheet!cell) in the warning ``file.formula_without_value``; found by a streaming scan of
-the sheet XML (``<f>`` without ``<v>``, or with an empty ``<v>`` on a non-text cell).
+(sheet!cell) in the warning ``file.formula_without_value``.
+
+Workbooks are read with python-calamine (Rust calamine; 0.9), chosen over fastexcel
+(calamine too, but columnar: it infers one Arrow type per column, where the normaliser
+wants each cell as written, text next to numbers) and over openpyxl (pure Python, 3-5k
+rows/s; kept only as the reference of tests/parsing/test_xlsx_differential.py). What
+calamine does not give is taken from the sheet XML by one streaming scan, run in a
+thread while calamine parses (both release the GIL) and merged into the rows in sheet
+order through a bounded queue: formulas without a cached value (``<f>`` without ``<v>``,
+or with an empty ``<v>`` on a non-text cell), error cells (calamine reads `#REF!` as
+empty; it arrives as the text "#REF!", as from openpyxl), and, only for datasets with a
+percent column and workbooks with a percent style, the cells whose style (``s=``, looked
+up in ``xl/styles.xml`` cellXfs) has a percent format. Cell types as openpyxl gave them:
+a whole float (calamine reads every number as a float) becomes an ``int`` below 2^53 (the
+identifier and integer parsers expect it; Excel itself keeps 15 digits, so only a script
+can write a whole number beyond that, which stays a float), a date a midnight
+``datetime``, an empty cell None; NaN / infinity in a number cell is a corrupt workbook.
+Dates in both the 1900 and the 1904 date system are calamine's. Row numbers are sheet
+rows: calamine yields rows from row 1 but columns from the first used one, so the
+columns before it are padded back with None, and trailing empty cells are dropped. A
+sheet whose XML calamine cannot parse is "rusak atau tidak lengkap (terpotong)" (openpyxl
+said "tidak dapat dibuka" when the break was at the start of the sheet).
+
+Memory: calamine parses the whole chosen sheet at open and the rows become Python lists
+one at a time (a 200k-row register, 171 MB of XML: the reading process peaks at 268 MB,
+openpyxl's at 75 MB); a sheet checked only for its header is dropped once another one is
+chosen.
 
 Bounded cost: a workbook whose parts unpack to more than
 ``max(XLSX_RATIO_FLOOR, XLSX_MAX_RATIO x file size)`` (or ``XLSX_MAX_UNCOMPRESSED``) is
-rejected as ``file.too_large`` before it is parsed: openpyxl keeps all shared strings in
-memory (a 100 MB strings part costs ~850 MB and 90 s), and parse time is linear in the
-unpacked XML, so this bounds both. Legit workbooks compress 5-20x (a 200k-row register:
-~15 MB on disk, ~150 MB of XML), far below 100x; the 50 MB floor leaves any small file
-alone unless it unpacks to more than 50 MB. A CSV costs time linear in its size; one cell
-is bounded by ``CSV_FIELD_LIMIT``.
+rejected as ``file.too_large`` before it is parsed: a reader keeps all shared strings and
+(calamine) the whole sheet in memory, and parse time is linear in the unpacked XML, so
+this bounds both. Legit workbooks compress 5-20x (a 200k-row register: ~14 MB on disk,
+~170 MB of XML), far below 100x; the 50 MB floor leaves any small file alone unless it
+unpacks to more than 50 MB. calamine stores the sheet read as a dense rectangle (32 bytes
+a cell), so a sheet whose cells reach past ``XLSX_MAX_CELLS`` rows x columns (last row x
+widest row, from a streamed pass over its XML before calamine parses it) is
+``file.too_large`` too: two cells, at A1 and XFD1048576, would be 550 GB. A CSV costs
+time linear in its size; one cell is bounded by ``CSV_FIELD_LIMIT``.
 
 Every problem with the file as a whole raises :class:`FileRejected`, also from inside
 ``rows()`` (a CSV that turns malformed, or an XLSX that turns out truncated, deep in the
@@ -78,15 +108,22 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import queue
 import re
+import threading
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
+
+from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from ingest.datasets import Dataset, header_mapping, match_columns, missing_required
 from ingest.values import clean_text, normalise_header
@@ -97,6 +134,7 @@ CSV_SAMPLE_BYTES = 64 * 1024
 XLSX_MAX_UNCOMPRESSED = 2 * 1024**3  # 2 GiB of XML in one workbook is not a submission
 XLSX_MAX_RATIO = 100  # unpacked size / file size above which a workbook is a bomb ...
 XLSX_RATIO_FLOOR = 50 * 1024**2  # ... if it also unpacks to more than this
+XLSX_MAX_CELLS = 50_000_000  # rows x columns of a sheet: calamine allocates it densely
 CSV_DELIMITERS = (",", ";", "\t")  # in order of preference when two read a header
 NOTE_ROWS = 20  # row numbers / cells named in a note
 FORMULA_CELLS_KEPT = 1000  # formula cells without value remembered by address
@@ -865,6 +903,7 @@ def _size(n: int) -> str:
 
 
 _FORMAT_LITERALS = re.compile(r'"[^"]*"|\\.')
+_PERCENT_BUILTIN_FORMATS = {9: "0%", 10: "0.00%"}  # built-in numFmtIds with a percent sign
 
 
 def _is_percent_format(number_format: str | None) -> bool:
@@ -874,40 +913,86 @@ def _is_percent_format(number_format: str | None) -> bool:
     return "%" in _FORMAT_LITERALS.sub("", number_format)
 
 
-def _xlsx_rows(ws: Any, percent_aware: bool, path: Path) -> Iterator[tuple[int, list[Any]]]:
+def _reject_corrupt(path: Path, detail: str) -> FileRejected:
+    return _reject_unreadable(path, "berkas Excel rusak atau tidak lengkap (terpotong)", detail)
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _xml_part(zf: zipfile.ZipFile, name: str) -> ElementTree.Element | None:
+    """A small package part (workbook, relationships, styles), parsed; None if absent.
+    expat refuses external entities and, since 2.4, entity-expansion bombs."""
     try:
-        if not percent_aware:
-            for number, values in enumerate(ws.iter_rows(values_only=True), start=1):
-                yield number, list(values)
-            return
-        for number, row in enumerate(ws.iter_rows(values_only=False), start=1):
-            cells = []
-            for cell in row:
-                value = cell.value
-                if (
-                    isinstance(value, int | float)
-                    and not isinstance(value, bool)
-                    and _is_percent_format(getattr(cell, "number_format", None))
-                ):
-                    pct = Decimal(str(value)) * 100
-                    value = f"{pct.normalize():f}%"
-                cells.append(value)
-            yield number, cells
-    except FileRejected:
-        raise
-    except Exception as exc:  # openpyxl/zipfile/XML errors surface only when reading
-        raise _reject_unreadable(
-            path,
-            "berkas Excel rusak atau tidak lengkap (terpotong)",
-            f"error while reading sheet rows: {exc!r}",
-        ) from exc
+        data = zf.read(name)
+    except KeyError:
+        return None
+    return ElementTree.fromstring(data)
+
+
+@dataclass
+class _Package:
+    """What calamine does not tell: the zip member of each sheet and the cell styles
+    (cellXfs indices) whose number format is a percentage."""
+
+    sheet_parts: dict[str, str]  # sheet name -> zip member
+    percent_styles: frozenset[int]
+
+
+def _package(path: Path, percent_aware: bool) -> _Package:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            workbook = _xml_part(zf, "xl/workbook.xml")
+            rels = _xml_part(zf, "xl/_rels/workbook.xml.rels")
+            targets = {}
+            styles_part = "xl/styles.xml"
+            for rel in rels if rels is not None else ():
+                target = rel.get("Target", "")
+                part = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+                targets[rel.get("Id")] = part
+                if rel.get("Type", "").endswith("/styles"):
+                    styles_part = part
+            sheets = {}
+            for el in workbook.iter() if workbook is not None else ():
+                if _local(el.tag) == "sheet":
+                    rid = next((v for k, v in el.attrib.items() if _local(k) == "id"), None)
+                    sheets[el.get("name", "")] = targets.get(rid, "")
+            styles = _xml_part(zf, styles_part) if percent_aware else None
+    except (zipfile.BadZipFile, OSError, ValueError, ElementTree.ParseError) as exc:
+        raise _reject_corrupt(path, f"workbook parts: {exc!r}") from exc
+    return _Package(sheets, _percent_styles(styles))
+
+
+def _percent_styles(styles: ElementTree.Element | None) -> frozenset[int]:
+    if styles is None:
+        return frozenset()
+    formats = dict(_PERCENT_BUILTIN_FORMATS)
+    xfs: list[ElementTree.Element] = []
+    for el in styles:
+        name = _local(el.tag)
+        if name == "numFmts":
+            for fmt in el:
+                if fmt.get("numFmtId", "").isdigit():
+                    formats[int(fmt.get("numFmtId"))] = fmt.get("formatCode", "")
+        elif name == "cellXfs":
+            xfs = list(el)
+    return frozenset(
+        i
+        for i, xf in enumerate(xfs)
+        if xf.get("numFmtId", "").isdigit()
+        and _is_percent_format(formats.get(int(xf.get("numFmtId"))))
+    )
 
 
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})([0-9]{1,7})"')
 _CELL_TYPE = re.compile(rb'\bt="([A-Za-z]+)"')
+_CELL_STYLE = re.compile(rb'\bs="([0-9]+)"')
 _ROOT_PREFIX = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet\b")
 _SCAN_CHUNK = 1 << 20
-_SCAN_CARRY_MAX = 1 << 20  # one cell's XML longer than this: leave it to openpyxl
+_SCAN_CARRY_MAX = 1 << 20  # one cell's XML longer than this: not inspected
+_ERROR, _PERCENT, _FORMULA = "error", "percent", "formula"  # kinds of marked cells
+_SCAN_BATCHES_QUEUED = 4  # chunks' worth of marks the scan may run ahead of the rows
 
 
 @dataclass
@@ -920,7 +1005,7 @@ class _FormulaCells:
 
     def add(self, row: int, ref: str) -> None:
         self.count += 1
-        if self.kept < FORMULA_CELLS_KEPT:
+        if self.kept < FORMULA_CELLS_KEPT or row <= HEADER_SEARCH_ROWS:
             self.by_row.setdefault(row, []).append(ref)
             self.kept += 1
 
@@ -929,6 +1014,11 @@ class _FormulaCells:
         refs = self.by_row.pop(row, None)
         if refs:
             self.count -= len(refs)
+
+    def drop_through(self, header_row: int) -> None:
+        """The header and the rows above it are no data (scanned before it was known)."""
+        for row in [r for r in self.by_row if r <= header_row]:
+            self.drop_row(row)
 
     def note(self, sheet: str) -> ReaderNote:
         refs = [f"{sheet}!{ref}" for row in sorted(self.by_row) for ref in self.by_row[row]]
@@ -945,70 +1035,324 @@ class _FormulaCells:
         )
 
 
-def _scan_formulas(stream: Any, after_row: int) -> _FormulaCells:
-    """Formula cells without a cached value in a sheet's XML (streamed, bounded memory).
+def _column_index(letters: bytes) -> int:
+    n = 0
+    for b in letters:
+        n = n * 26 + b - 64
+    return n - 1
 
-    A cell is ``<c r="D5" ...><f>..</f><v>..</v></c>``; without ``<v>``, or with an empty
-    ``<v/>`` on a non-text cell (openpyxl writes ``<v />`` for a formula it cannot
-    evaluate; Excel writes ``t="str"`` with an empty ``<v></v>`` for an empty text
-    result), openpyxl yields None for it. Only cells below ``after_row`` count.
+
+def _find_all(buf: bytes, needle: bytes, end: int) -> list[int]:
+    found, at = [], buf.find(needle, 0, end)
+    while at >= 0:
+        found.append(at)
+        at = buf.find(needle, at + 1, end)
+    return found
+
+
+Mark = tuple[int, int, str, str]  # (row, column index, kind, error text or cell address)
+
+
+def _marked_cells(stream: Any, percent_styles: frozenset[int]) -> Iterator[list[Mark]]:
+    """The cells of a sheet's XML whose value calamine does not give, in document order,
+    a batch per chunk read (streamed, bounded memory): an error cell (``_ERROR`` with its
+    text, `#REF!`), a formula without a cached value (``_FORMULA`` with its address) and,
+    with ``percent_styles``, a number whose style is a percent format (``_PERCENT``).
+
+    A cell is ``<c r="D5" ...><f>..</f><v>..</v></c>``; a formula without ``<v>``, or with
+    an empty ``<v/>`` on a non-text cell (openpyxl writes ``<v />`` for a formula it cannot
+    evaluate; Excel writes ``t="str"`` with an empty ``<v></v>`` for an empty text result)
+    has no value (calamine reads it empty). Only the cells holding a ``<f`` or an error
+    type are inspected, unless percent styles are wanted (then every cell: small files).
     """
-    found = _FormulaCells()
     buf = stream.read(_SCAN_CHUNK)
     root = _ROOT_PREFIX.search(buf)
     prefix = root.group(1) + b":" if root and root.group(1) else b""
     f_open, c_open, c_close = b"<" + prefix + b"f", b"<" + prefix + b"c ", b"</" + prefix + b"c>"
     eof = not buf
     while True:
-        pos = 0
-        while True:
-            at = buf.find(f_open, pos)
-            if at < 0:  # keep from the last cell start (or tag start): it may hold a formula
-                keep = buf.rfind(c_open, pos)
-                if keep < 0:
-                    keep = buf.rfind(b"<", pos)
-                if keep < 0:
-                    keep = len(buf)
-                break
-            follow = buf[at + len(f_open) : at + len(f_open) + 1]
-            if follow and follow not in b"> /":
-                pos = at + 1
-                continue
-            start = buf.rfind(c_open, 0, at)
-            end = buf.find(c_close, at)
-            if end < 0:
-                keep = start if start >= 0 else at  # the cell continues in the next chunk
-                break
-            if start >= 0:
-                _inspect_cell(buf[start:end], after_row, found)
-            pos = end
-        if eof:
-            return found
-        chunk = stream.read(_SCAN_CHUNK)
+        chunk = b"" if eof else stream.read(_SCAN_CHUNK)
         eof = not chunk
-        if len(buf) - keep > _SCAN_CARRY_MAX:  # no cell is that long: not worth keeping
-            keep = len(buf) - len(c_open)
-        buf = buf[keep:] + chunk
+        # cells before the last cell start are complete in ``buf``
+        limit = len(buf) if eof else buf.rfind(c_open)
+        if limit < 0:
+            limit = max(0, len(buf) - len(c_open))
+        if percent_styles:
+            hits = _find_all(buf, c_open, limit)
+        else:
+            hits = _find_all(buf, f_open, limit)
+            errors = _find_all(buf, b' t="e"', limit)
+            if errors:
+                hits = sorted(hits + errors)
+        batch: list[Mark] = []
+        done = 0
+        for at in hits:
+            if at < done:
+                continue  # a second mark in a cell already inspected
+            start = buf.rfind(c_open, 0, at + len(c_open))  # the hit may be the cell start
+            if start < 0:
+                continue
+            tag_end = buf.find(b">", start)
+            if tag_end < 0:
+                break
+            if buf[tag_end - 1 : tag_end] == b"/":
+                end = tag_end + 1  # <c r="A1" s="3"/>: no content
+            else:
+                end = buf.find(c_close, tag_end)
+                if end < 0:
+                    break
+            if at >= end:
+                continue  # outside any cell (`<formula>` of a conditional format)
+            done = end
+            mark = _inspect_cell(buf[start:end], buf[start:tag_end], percent_styles)
+            if mark is not None:
+                batch.append(mark)
+        if batch:
+            yield batch
+        if eof:
+            return
+        if len(buf) - limit > _SCAN_CARRY_MAX:  # no cell is that long: not worth keeping
+            limit = len(buf) - len(c_open)
+        buf = buf[limit:] + chunk
 
 
 _V_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?v\b[^>]*?(?:/>|>([^<]*)<)")
+_F_ELEMENT = re.compile(rb"<(?:[\w.-]+:)?f[\s>/]")
 
 
-def _inspect_cell(cell: bytes, after_row: int, found: _FormulaCells) -> None:
-    tag = cell[: cell.find(b">")]
-    value = _V_ELEMENT.search(cell)
-    if value is not None and value.group(1) and value.group(1).strip():
-        return  # a cached value
-    if value is not None and (t := _CELL_TYPE.search(tag)) and t.group(1) == b"str":
-        return  # a cached empty text
+def _inspect_cell(cell: bytes, tag: bytes, percent_styles: frozenset[int]) -> Mark | None:
     ref = _CELL_REF.search(tag)
-    if ref is not None and int(ref.group(2)) > after_row:
-        found.add(int(ref.group(2)), (ref.group(1) + ref.group(2)).decode())
+    if ref is None:
+        return None  # a cell without an address (rare writers): calamine places it
+    row = int(ref.group(2))
+    t = _CELL_TYPE.search(tag)
+    kind = t.group(1) if t else b"n"
+    value = _V_ELEMENT.search(cell)
+    text = value.group(1) if value is not None else None
+    if text is not None and text.strip():
+        if kind == b"e":
+            return row, _column_index(ref.group(1)), _ERROR, text.decode("utf-8", "replace")
+        if kind == b"n" and percent_styles:
+            style = _CELL_STYLE.search(tag)
+            if style is not None and int(style.group(1)) in percent_styles:
+                return row, _column_index(ref.group(1)), _PERCENT, ""
+        return None  # a cached value
+    if (value is not None and kind == b"str") or not _F_ELEMENT.search(cell):
+        return None  # a cached empty text, or no formula
+    return row, _column_index(ref.group(1)), _FORMULA, (ref.group(1) + ref.group(2)).decode()
 
 
-def _sheet_notes(sheets: list[Any], ws: Any, how: str) -> list[ReaderNote]:
+_ROW_NUMBER = re.compile(rb'\br="([0-9]{1,7})"')
+_ROW_CARRY_MAX = 16 * 1024**2  # one row's XML longer than this is no table row
+
+
+def _sheet_area(stream: Any) -> tuple[int, int]:
+    """(last row, widest row) of the cells in a sheet's XML, streamed: calamine stores a
+    sheet as a dense rectangle of that size (32 bytes a cell), so two cells, at A1 and
+    XFD1048576, in a 1 KB workbook would make it allocate 550 GB and abort the process.
+    Per row, its last cell's address (or, without addresses, its number of cells)."""
+    buf = stream.read(_SCAN_CHUNK)
+    root = _ROOT_PREFIX.search(buf)
+    prefix = root.group(1) + b":" if root and root.group(1) else b""
+    row_open, row_close, c_open = (
+        b"<" + prefix + b"row",
+        b"</" + prefix + b"row>",
+        b"<" + prefix + b"c ",
+    )
+    last_row = widest = 0
+    while True:
+        chunk = stream.read(_SCAN_CHUNK)
+        done = 0
+        for end in _find_all(buf, row_close, len(buf)):
+            start = buf.rfind(row_open, done, end)
+            if start < 0:
+                continue
+            tag = buf[start : buf.find(b">", start)]
+            number = _ROW_NUMBER.search(tag)
+            last_row = int(number.group(1)) if number else last_row + 1
+            cell = buf.rfind(c_open, start, end)
+            if cell >= 0:
+                ref = _CELL_REF.search(buf, cell, buf.find(b">", cell))
+                if ref is not None:
+                    widest = max(widest, _column_index(ref.group(1)) + 1)
+                    last_row = max(last_row, int(ref.group(2)))
+                else:
+                    widest = max(widest, buf.count(c_open, start, end))
+            done = end
+        if not chunk:
+            return last_row, widest
+        buf = buf[done:] + chunk
+        if len(buf) > _ROW_CARRY_MAX + _SCAN_CHUNK:
+            return 1 << 20, 1 << 14  # a row of more than 16 MB: as wide as a sheet can be
+
+
+class _Scan:
+    """``_marked_cells`` of one sheet in a thread of its own, started before calamine
+    parses the sheet: calamine and zlib release the GIL, so on two cores the scan costs
+    little wall time. Batches reach the rows through a bounded queue (memory stays
+    bounded whatever the sheet holds); an error in the thread is raised in the reader."""
+
+    def __init__(self, path: Path, part: str | None, percent_styles: frozenset[int]):
+        self._queue: queue.Queue = queue.Queue(maxsize=_SCAN_BATCHES_QUEUED)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(
+            target=self._run, args=(path, part, percent_styles), daemon=True, name="xlsx-scan"
+        )
+        self._thread.start()
+
+    def _run(self, path: Path, part: str | None, percent_styles: frozenset[int]) -> None:
+        try:
+            if part is None:
+                raise KeyError("sheet not in the workbook's relationships")
+            with zipfile.ZipFile(path) as zf, zf.open(part) as stream:
+                for batch in _marked_cells(stream, percent_styles):
+                    if not self._put(batch):
+                        return
+            self._put(None)
+        except Exception as exc:  # handed to the reader, which names the file
+            self._put(exc)
+
+    def _put(self, item: Any) -> bool:
+        while not self._stop.is_set():
+            try:
+                self._queue.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def marks(self) -> Iterator[Mark]:
+        while (batch := self._queue.get()) is not None:
+            if isinstance(batch, Exception):
+                raise batch
+            yield from batch
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _percent_text(value: int | float) -> str:
+    pct = Decimal(str(value)) * 100
+    return f"{pct.normalize():f}%"
+
+
+_INT_EXACT = 2**53  # floats below this are whole numbers exactly
+
+
+def _number(value: float, path: Path) -> int | float:
+    """calamine reads every number as a float: a whole one becomes an ``int`` as openpyxl
+    gave it (what the identifier and integer parsers expect); NaN / infinity (text such
+    as `NaN` in a number cell) is a corrupt workbook, as openpyxl had it."""
+    if value.is_integer():
+        return int(value) if -_INT_EXACT < value < _INT_EXACT else value
+    if value - value != 0:
+        raise _reject_corrupt(path, f"number cell holds {value!r}")
+    return value
+
+
+def _other(value: Any) -> Any:
+    """A date cell comes as a ``datetime`` (midnight), as from openpyxl."""
+    if value.__class__ is date:
+        return datetime(value.year, value.month, value.day)
+    return value
+
+
+@dataclass
+class _Sheet:
+    """One worksheet: its rows as ``(sheet row, cells)`` (lazy), the formula cells without
+    value found on the way, and the scan thread to stop when done (``close``)."""
+
+    name: str
+    rows: Iterator[tuple[int, list[Any]]]
+    formulas: _FormulaCells
+    scan: _Scan
+
+    def close(self) -> None:
+        self.rows.close()
+        self.scan.close()
+
+
+def _check_area(path: Path, name: str, part: str | None) -> None:
+    try:
+        with zipfile.ZipFile(path) as zf, zf.open(part or "") as stream:
+            rows, columns = _sheet_area(stream)
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise _reject_corrupt(path, f"error while measuring the sheet: {exc!r}") from exc
+    if rows * columns > XLSX_MAX_CELLS:
+        cells, limit = (f"{n:,}".replace(",", ".") for n in (rows * columns, XLSX_MAX_CELLS))
+        raise FileRejected(
+            "file.too_large",
+            f"lembar '{name}' terlalu luas: sel terisi sampai baris {rows} dan kolom "
+            f"{columns} ({cells} sel; batas {limit}); berkas seperti ini tidak dapat diproses "
+            "dengan aman. Hapus isi dan format sel di luar tabel data (atau salin tabelnya ke "
+            "lembar baru), simpan, lalu kirim lagi",
+            f"{path.name} [{name}]: cells up to row {rows} and column {columns} "
+            f"({rows * columns} cells > XLSX_MAX_CELLS {XLSX_MAX_CELLS})",
+        )
+
+
+def _open_sheet(wb: Any, path: Path, name: str, package: _Package) -> _Sheet:
+    _check_area(path, name, package.sheet_parts.get(name))
+    scan = _Scan(path, package.sheet_parts.get(name), package.percent_styles)
+    try:
+        sheet = wb.get_sheet_by_name(name)  # calamine parses the whole sheet here
+    except Exception as exc:  # calamine's XML / zip errors
+        scan.close()
+        raise _reject_corrupt(path, f"error while reading sheet rows: {exc!r}") from exc
+    formulas = _FormulaCells()
+    return _Sheet(name, _sheet_rows(sheet, path, scan, formulas), formulas, scan)
+
+
+def _sheet_rows(
+    sheet: Any, path: Path, scan: _Scan, formulas: _FormulaCells
+) -> Iterator[tuple[int, list[Any]]]:
+    """Rows numbered as in the sheet: calamine yields rows from row 1 (leading empty rows
+    included) but columns only from the first used one, so those are padded back."""
+    start = sheet.start
+    pad = [None] * (start[1] if start else 0)
+    number = _number
+    try:
+        marks = scan.marks()
+        mark = next(marks, None)
+        for n, row in enumerate(sheet.iter_rows(), start=1):
+            cells = [
+                (c or None)
+                if c.__class__ is str
+                else (number(c, path) if c.__class__ is float else _other(c))
+                for c in row
+            ]
+            if pad:
+                cells[:0] = pad
+            while mark is not None and mark[0] <= n:
+                row_n, col, kind, text = mark
+                if row_n < n:
+                    raise _reject_corrupt(path, f"sheet rows out of order at row {row_n}")
+                if kind == _FORMULA:
+                    formulas.add(row_n, text)
+                elif col < len(cells):
+                    if kind == _ERROR:
+                        cells[col] = text
+                    elif cells[col].__class__ in (int, float):
+                        cells[col] = _percent_text(cells[col])
+                mark = next(marks, None)
+            while cells and cells[-1] is None:
+                cells.pop()
+            yield n, cells
+        for row_n, _, kind, text in marks:  # the last rows' formula cells
+            if kind == _FORMULA:
+                formulas.add(row_n, text)
+    except FileRejected:
+        raise
+    except (KeyError, zipfile.BadZipFile, OSError, EOFError, zlib.error) as exc:
+        raise _reject_corrupt(
+            path, f"error while scanning sheet XML for formulas: {exc!r}"
+        ) from exc
+
+
+def _sheet_notes(sheets: list[Any], name: str, how: str) -> list[ReaderNote]:
     notes = []
-    hidden = [s.title for s in sheets if s.sheet_state != "visible"]
+    hidden = [s.name for s in sheets if s.visible != SheetVisibleEnum.Visible]
     if hidden:
         names = ", ".join(f"'{t}'" for t in hidden)
         notes.append(
@@ -1020,14 +1364,14 @@ def _sheet_notes(sheets: list[Any], ws: Any, how: str) -> list[ReaderNote]:
                 count=len(hidden),
             )
         )
-    if ws is not sheets[0]:
+    if name != sheets[0].name:
         notes.append(
             ReaderNote(
                 "file.sheet_read",
                 "info",
-                f"data dibaca dari lembar '{ws.title}' ({how}), bukan lembar pertama "
-                f"'{sheets[0].title}'",
-                f"read sheet {ws.title!r} ({how}), not the first sheet {sheets[0].title!r}",
+                f"data dibaca dari lembar '{name}' ({how}), bukan lembar pertama "
+                f"'{sheets[0].name}'",
+                f"read sheet {name!r} ({how}), not the first sheet {sheets[0].name!r}",
             )
         )
     return notes
@@ -1035,26 +1379,20 @@ def _sheet_notes(sheets: list[Any], ws: Any, how: str) -> list[ReaderNote]:
 
 @contextmanager
 def _open_xlsx(path: Path, dataset: Dataset) -> Iterator[Table]:
-    import warnings
-
-    import openpyxl
-
     _check_archive(path)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:
+        wb = CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine's zip / XML / password errors
         raise _reject_unreadable(
-            path, "berkas Excel rusak atau tidak dapat dibuka", f"openpyxl: {exc!r}"
+            path, "berkas Excel rusak atau tidak dapat dibuka", f"calamine: {exc!r}"
         ) from exc
-    try:
-        sheets = list(wb.worksheets)
+    with wb:
+        sheets = [s for s in wb.sheets_metadata if s.typ == SheetTypeEnum.WorkSheet]
         if not sheets:
             raise FileRejected(
                 "file.empty", "berkas Excel tidak berisi lembar kerja", f"{path.name}: no sheets"
             )
-        visible = [s for s in sheets if s.sheet_state == "visible"]
+        visible = [s.name for s in sheets if s.visible == SheetVisibleEnum.Visible]
         if not visible:
             raise FileRejected(
                 "file.no_visible_sheet",
@@ -1062,61 +1400,66 @@ def _open_xlsx(path: Path, dataset: Dataset) -> Iterator[Table]:
                 "datanya (klik kanan > Unhide), simpan, lalu kirim lagi",
                 f"{path.name}: every sheet is hidden",
             )
-        percent_aware = any(c.kind == "percent" for c in dataset.columns)
-        ws, rows, head, how = _choose_sheet(path, dataset, visible, percent_aware)
-        where = f"{path.name} [{ws.title}]"
-        index, header, columns = _find_header(dataset, head, where)
-        header_row = head[index][0]
+        package = _package(path, any(c.kind == "percent" for c in dataset.columns))
+        sheet, head, how = _choose_sheet(wb, path, dataset, visible, package)
+        where = f"{path.name} [{sheet.name}]"
         try:
-            with ws._get_source() as stream:  # openpyxl opens the sheet's zip member
-                formulas = _scan_formulas(stream, header_row)
-        except Exception as exc:
-            raise _reject_unreadable(
-                path,
-                "berkas Excel rusak atau tidak lengkap (terpotong)",
-                f"error while scanning sheet XML for formulas: {exc!r}",
-            ) from exc
-        yield Table(
-            header=header,
-            columns=columns,
-            header_row=header_row,
-            format="xlsx",
-            sheet=ws.title,
-            notes=_sheet_notes(sheets, ws, how),
-            _source=chain(head[index + 1 :], rows),
-            _formulas=formulas,
-        )
-    finally:
-        wb.close()
+            index, header, columns = _find_header(dataset, head, where)
+        except FileRejected:
+            sheet.close()
+            raise
+        header_row = head[index][0]
+        sheet.formulas.drop_through(header_row)
+        try:
+            yield Table(
+                header=header,
+                columns=columns,
+                header_row=header_row,
+                format="xlsx",
+                sheet=sheet.name,
+                notes=_sheet_notes(sheets, sheet.name, how),
+                _source=chain(head[index + 1 :], sheet.rows),
+                _formulas=sheet.formulas,
+            )
+        finally:
+            sheet.close()
 
 
 def _choose_sheet(
-    path: Path, dataset: Dataset, visible: list[Any], percent_aware: bool
-) -> tuple[Any, Iterator, list, str]:
-    """(sheet, its rows iterator, its first rows, why it was chosen): the visible sheet
-    named after the dataset, else the first visible one whose first rows hold a header
-    with the required columns, else the first visible one."""
+    wb: Any, path: Path, dataset: Dataset, visible: list[str], package: _Package
+) -> tuple[_Sheet, list, str]:
+    """(sheet, its first rows, why it was chosen): the visible sheet named after the
+    dataset, else the first visible one whose first rows hold a header with the required
+    columns, else the first visible one."""
 
-    def start(ws: Any) -> tuple[Iterator, list]:
-        ws.reset_dimensions()  # dimensions written by some tools are wrong (A1:XFD1048576)
-        rows = _xlsx_rows(ws, percent_aware, path)
-        return rows, list(islice(rows, HEADER_SEARCH_ROWS))
+    def start(name: str) -> tuple[_Sheet, list]:
+        sheet = _open_sheet(wb, path, name, package)
+        try:
+            return sheet, list(islice(sheet.rows, HEADER_SEARCH_ROWS))
+        except BaseException:
+            sheet.close()
+            raise
 
     wanted = normalise_header(dataset.name)
-    named = next((s for s in visible if normalise_header(s.title) == wanted), None)
+    named = next((s for s in visible if normalise_header(s) == wanted), None)
     if named is not None:
-        return named, *start(named), "nama lembar sesuai dataset"
+        return *start(named), "nama lembar sesuai dataset"
     first = None
-    for ws in visible:
-        rows, head = start(ws)
-        if any(header_mapping(dataset, cells) is not None for _, cells in head):
-            if first is not None:
-                first[1].close()
-            return ws, rows, head, "judul kolomnya sesuai dataset"
-        if first is None:
-            first = (ws, rows, head)
-        else:
-            rows.close()
+    try:
+        for name in visible:
+            sheet, head = start(name)
+            if any(header_mapping(dataset, cells) is not None for _, cells in head):
+                if first is not None:
+                    first[0].close()
+                return sheet, head, "judul kolomnya sesuai dataset"
+            if first is None:
+                first = (sheet, head)
+            else:
+                sheet.close()
+    except BaseException:
+        if first is not None:
+            first[0].close()
+        raise
     assert first is not None
     return *first, "lembar pertama yang terlihat"
 

@@ -16,6 +16,7 @@ from ingest.config import PROJECT_ROOT
 
 ROWS = 1_000_000
 TO_SQL_ROWS = 100_000
+XLSX_ROWS = 2_000  # the XLSX stage's workbook: small here, 200k in `make bench`
 STAGES = (
     "generate",
     "load",
@@ -43,6 +44,8 @@ def test_bench_runs_every_stage_and_reconciles(tmp_path):
             str(TO_SQL_ROWS),
             "--dag-repeats",
             "1",
+            "--xlsx-rows",
+            str(XLSX_ROWS),
             "--data-dir",
             str(tmp_path / "data"),
             "--results-dir",
@@ -88,6 +91,10 @@ def test_bench_runs_every_stage_and_reconciles(tmp_path):
     for key in ("ingest_vs_bare_copy", "ingest_vs_to_sql", "refresh_vs_full", "end_to_end_s"):
         assert summary[key] > 0
     assert r["database"]["dropped"] is True
+    xlsx = st["xlsx"]  # the register workbook through the loader, and openpyxl reading it
+    assert xlsx["rows"] == XLSX_ROWS == xlsx["openpyxl_reader"]["rows"]
+    assert xlsx["calamine_reader"]["rows"] == XLSX_ROWS
+    assert xlsx["load"]["peak_rss_mb"] > 0 and xlsx["load_vs_openpyxl_reader"] > 0
 
     markdown = (results_dir / "latest.md").read_text()
     for target in (">= 50 %", ">= 10x", "<= 15 min at 21.4M", "<= 2 GB", "<= 10 %", "< 1 s"):

@@ -3,6 +3,7 @@
     python -m ingest.bench --rows 1m            # 1M rows (also 5m, 21.4m, 250k, 1000000)
     python -m ingest.bench --rows 21.4m --workers 2
     python -m ingest.bench render               # rewrite bench/results/latest.md
+    python -m ingest.bench xlsx                 # the XLSX stage alone (200k-row workbook)
 
 The PostgreSQL server is TEST_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
 or --admin-url; a database `kumkm_bench_<size>_<pid>` is created and dropped afterwards.
@@ -11,6 +12,7 @@ or --admin-url; a database `kumkm_bench_<size>_<pid>` is created and dropped aft
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from pathlib import Path
@@ -33,7 +35,7 @@ class _Elapsed(logging.Formatter):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ingest.bench", description=__doc__)
-    parser.add_argument("command", nargs="?", default="run", choices=("run", "render"))
+    parser.add_argument("command", nargs="?", default="run", choices=("run", "render", "xlsx"))
     parser.add_argument("--rows", default="1m", help="rows over the 38 files: 1m, 5m, 21.4m")
     parser.add_argument("--workers", type=int, help="load workers (default KUMKM_LOAD_WORKERS)")
     parser.add_argument("--admin-url", help="PostgreSQL URL to create the bench database from")
@@ -43,6 +45,9 @@ def main(argv: list[str] | None = None) -> int:
         "--to-sql-rows", help="rows for the to_sql baseline (default min(1m, rows))"
     )
     parser.add_argument("--dag-repeats", type=int, default=3)
+    parser.add_argument(
+        "--xlsx-rows", default="200k", help="rows of the XLSX stage's workbook (0: no stage)"
+    )
     parser.add_argument("--keep-db", action="store_true", help="do not drop the bench database")
     parser.add_argument("--quiet", action="store_true", help="stage lines only")
     args = parser.parse_args(argv)
@@ -54,6 +59,21 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     say = Progress()
+    if args.command == "xlsx":
+        from datetime import date
+
+        from ingest.bench.run import _db_url
+        from ingest.bench.xlsx import run_xlsx
+
+        rows = data.parse_size(args.xlsx_rows)
+        stage = run_xlsx(
+            args.admin_url or Options(rows=0).admin_url, args.data_dir / "xlsx", rows, _db_url, say
+        )
+        out = args.results_dir / f"xlsx-{data.size_label(rows)}-{date.today().isoformat()}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(stage, indent=1) + "\n")
+        say(f"results: {out}")
+        return 0
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(_Elapsed(say))
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
@@ -66,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
         results_dir=args.results_dir,
         to_sql_rows=data.parse_size(args.to_sql_rows) if args.to_sql_rows else None,
         dag_repeats=args.dag_repeats,
+        xlsx_rows=data.parse_size(args.xlsx_rows),
         keep_db=args.keep_db,
     )
     if args.admin_url:
@@ -80,6 +101,11 @@ def main(argv: list[str] | None = None) -> int:
         f"to_sql; end to end {s['end_to_end_s']:.0f} s; peak RSS {s['peak_rss_mb']:,.0f} MB; "
         f"refresh {100 * s['refresh_vs_full']:.0f} % of full; DAG parse max "
         f"{s['dag_parse_max_s']:.2f} s; reconciled {s['reconciled']}"
+        + (
+            f"; xlsx {s['xlsx_rows_per_s']:,.0f} rows/s = {s['xlsx_vs_openpyxl']:.1f}x openpyxl"
+            if s.get("xlsx_rows_per_s")
+            else ""
+        )
     )
     return 0
 

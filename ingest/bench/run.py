@@ -16,7 +16,9 @@ dirty buffers):
                marts.umkm_contribution shows the new register;
 8. to_sql      `pandas.DataFrame.to_sql` of a sample of the submitted CSVs (last, so that
                pandas stays out of the pipeline stages' memory figures);
-9. dag parse   every dags/*.py in fresh interpreters, median of 3.
+9. dag parse   every dags/*.py in fresh interpreters, median of 3;
+10. xlsx       a 200k-row register workbook through the loader (python-calamine), next to
+               openpyxl reading the same file (ingest/bench/xlsx.py), in its own database.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ import psutil
 import psycopg
 
 from ingest import dbt_runner, submissions, warehouse
-from ingest.bench import data
+from ingest.bench import data, xlsx
 from ingest.bench.measure import Progress, StageMeasure, lifetime_maxrss_mb, measure
 from ingest.config import PROJECT_ROOT
 
@@ -76,6 +78,7 @@ class Options:
     results_dir: Path = BENCH_DIR / "results"
     to_sql_rows: int | None = None  # default: min(1M, rows)
     dag_repeats: int = 3
+    xlsx_rows: int = xlsx.XLSX_ROWS  # 0: no xlsx stage
     keep_db: bool = False
     sample_interval: float = 0.5
 
@@ -578,6 +581,11 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
         dags = _dag_parse(opts.dag_repeats, Path(scratch), say)
     stages["dag_parse"] = {**_stage_record(m, None), "files": dags}
 
+    if opts.xlsx_rows:
+        stages["xlsx"] = xlsx.run_xlsx(
+            opts.admin_url, opts.data_dir / "xlsx", opts.xlsx_rows, _db_url, say
+        )
+
     results = {
         "version": RESULTS_VERSION,
         "size": label,
@@ -598,6 +606,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
             "workers": workers,
             "to_sql_rows": to_sql_rows,
             "dag_repeats": opts.dag_repeats,
+            "xlsx_rows": opts.xlsx_rows,
         },
         "stages": stages,
         "lifetime_maxrss_mb": lifetime_maxrss_mb(),
