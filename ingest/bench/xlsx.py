@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from ingest import warehouse
 from ingest.sample_data import write_large_umkm
@@ -69,8 +70,9 @@ def run_xlsx(admin_url: str, folder: Path, rows: int, db_url: Any, say: Any) -> 
     say(f"xlsx: {rows:,}-row register workbook ({path.stat().st_size / 1e6:.1f} MB) ...")
     dbname = f"kumkm_bench_xlsx_{os.getpid()}"
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'drop database if exists "{dbname}" with (force)')
-        admin.execute(f'create database "{dbname}"')
+        name = sql.Identifier(dbname)
+        admin.execute(sql.SQL("drop database if exists {} with (force)").format(name))
+        admin.execute(sql.SQL("create database {}").format(name))
     try:
         conninfo = db_url(admin_url, dbname)
         with warehouse.connect(conninfo) as conn:

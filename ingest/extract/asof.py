@@ -68,13 +68,19 @@ def _copy(src: psycopg.Connection, dst: psycopg.Connection, table: str, where: s
     if not columns:
         return
     names = sql.SQL(", ").join(map(sql.Identifier, columns))
-    out = sql.SQL("copy (select {} from {} where " + where + ") to stdout (format binary)")
-    into = sql.SQL("copy {} ({}) from stdin (format binary)")
+    target = sql.Identifier("raw", table)
     with (
         src.cursor() as cur_src,
         dst.cursor() as cur_dst,
-        cur_src.copy(out.format(names, sql.Identifier("raw", table)), params) as reader,
-        cur_dst.copy(into.format(sql.Identifier("raw", table), names)) as writer,
+        cur_src.copy(
+            sql.SQL("copy (select {} from {} where {}) to stdout (format binary)").format(
+                names, target, sql.SQL(where)
+            ),
+            params,
+        ) as reader,
+        cur_dst.copy(
+            sql.SQL("copy {} ({}) from stdin (format binary)").format(target, names)
+        ) as writer,
     ):
         for block in reader:
             writer.write(block)
