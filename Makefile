@@ -13,7 +13,7 @@ export DROPZONE WAREHOUSE_URL BPS_API_KEY BPS_API_URL EXTRACTS_DIR AIRFLOW_UI_HO
 
 export PYTHONUNBUFFERED := 1
 
-.PHONY: help install run test lint format psql airflow-ui up down docs extract bench stop clean bi-user
+.PHONY: help install run test lint format psql airflow-ui up down docs docs-assets extract bench stop clean bi-user
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -47,8 +47,11 @@ bi-user: $(STAMP) ## read-only login for a BI tool, prints its connection string
 	@test -n "$(NAME)" || { echo "usage: make bi-user NAME=metabase" >&2; exit 2; }
 	$(BIN)/python -m ingest.cli bi-user $(NAME)
 
-docs: $(STAMP) ## build dbt docs and GX Data Docs (prints the index.html paths)
+docs: $(STAMP) ## build dbt docs and GX Data Docs, CSS/JS served from the site (prints the index.html paths)
 	$(BIN)/python -m ingest.cli docs
+
+docs-assets: $(STAMP) ## re-fetch the Data Docs' vendored CSS/JS/fonts from npm (ingest/validation/docs_assets/)
+	$(BIN)/python ingest/validation/docs_assets/fetch.py
 
 bench: $(STAMP) ## benchmark load/gate/dbt/refresh: make bench SIZE=1m|5m|21.4m (bench/results/)
 	$(BIN)/python -m ingest.bench --rows $(or $(SIZE),1m)
