@@ -60,3 +60,24 @@ def parse_period(text: str) -> Period:
     if letter == "Q" and not 1 <= index <= 4:
         raise ValueError(f"not a period: {text!r} (a quarter is Q1..Q4)")
     return _make("semester" if letter == "S" else "quarter", year, index)
+
+
+ID_MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+
+def tanggal(day: date) -> str:
+    """A date as Indonesian readers write it: 31 Maret 2025."""
+    return f"{day.day} {ID_MONTHS[day.month - 1]} {day.year}"

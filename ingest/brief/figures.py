@@ -7,9 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from ingest.extract.cover import tanggal
 from ingest.extract.headers import SAMPLE_NOTICE, VALUES
-from ingest.periods import Period, parse_period
+from ingest.periods import Period, parse_period, tanggal
 
 HALAL_DEADLINE = date(2026, 10, 17)  # PP 42/2024: micro and small food and beverage UMKM
 LADDER = ("active", "stalled", "not_started", "completed", "expired", "draft", "cancelled")

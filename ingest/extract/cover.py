@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from ingest.periods import Period, parse_period
+from ingest.periods import Period, parse_period, tanggal
 
 from .headers import SAMPLE_NOTICE, VALUES
 from .source import MartData
@@ -22,25 +22,6 @@ BPS_MEASURES = {
     "grdp_per_capita_kidr": "PDRB per kapita",
     "population_thousand": "jumlah penduduk",
 }
-MONTHS = [
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-]
-
-
-def tanggal(day: date) -> str:
-    """31 Maret 2025."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
 def _column(mart: MartData | None, name: str) -> list:

@@ -585,20 +585,6 @@ PROVINCES: tuple[Province, ...] = (
 
 BY_CODE: dict[str, Province] = {p.code: p for p in PROVINCES}
 
-ID_MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 # Short month names as clerks type them. August is written out in full by the generator
 # (its abbreviation varies between Agu / Agt / Ags).
 ID_MONTHS_SHORT = (

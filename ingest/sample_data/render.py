@@ -19,7 +19,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .reference import ID_MONTHS, ID_MONTHS_SHORT
+from ingest.periods import tanggal
+
+from .reference import ID_MONTHS_SHORT
 
 # value kinds
 ID = "id"  # identifier text, leading zeros kept
@@ -140,7 +142,7 @@ def format_date(d: dt.date, style: str) -> str:
     if style == "dmy_dash":
         return f"{d.day:02d}-{d.month:02d}-{d.year}"
     if style == "id_long":
-        return f"{d.day} {ID_MONTHS[d.month - 1]} {d.year}"
+        return tanggal(d)
     if style == "id_short":
         return f"{d.day} {ID_MONTHS_SHORT[d.month - 1]} {d.year}"
     raise ValueError(style)

@@ -13,6 +13,8 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from ingest.periods import tanggal
+
 from . import builders as b
 from . import reference as ref
 from .reference import BY_CODE, PROVINCES, Province
@@ -343,7 +345,7 @@ def period_label(period: str) -> str:
 
 def title_lines(dataset: str, prov: Province, period: str) -> tuple[str, ...]:
     _, end = b.period_bounds(period)
-    when = f"{end.day} {ref.ID_MONTHS[end.month - 1]} {end.year}"
+    when = tanggal(end)
     name = prov.name.upper()
     if dataset == "koperasi":
         return (f"DATA KOPERASI PROVINSI {name}", f"Keadaan s.d. {when}")
