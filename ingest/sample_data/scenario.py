@@ -1852,21 +1852,6 @@ def _rejected_revisions(plan: Plan) -> None:
             "one document number twice (case differs) with different values",
         ),
     ]
-    for path, dataset, period, data, rows, rule, note in gate_rejected:
-        entry = plan.add_bytes(
-            path,
-            data,
-            arrival,
-            dataset=dataset,
-            province="34",
-            period=period,
-            outcome="rejected",
-            rules=[rule],
-            tags=["defect", "rejected_resubmission", "gate_rejected"],
-            rows_in_file=rows,
-            note=note + ": rejected by the gate, the earlier file stays in force",
-        )
-        entry["rows_received"] = entry["rows_loaded"] = rows
     loader_rejected = [
         (
             "umkm/2024/umkm_diy_2024_revisi.csv",
@@ -1876,6 +1861,9 @@ def _rejected_revisions(plan: Plan) -> None:
                 "Propinsi;nib;nama_usaha;kabupaten_kota",
                 ["Jawa Tengah;3300000000001;Batik Solo;Kota Surakarta"],
             ),
+            0,  # the loader rejects the file whole: no row is received
+            "file.wrong_province",
+            "rows of another province (Propinsi column)",
         ),
         (
             "kerja_sama/kegiatan_kerja_sama_diy_2025Q2_revisi.csv",
@@ -1885,10 +1873,14 @@ def _rejected_revisions(plan: Plan) -> None:
                 "Nama Provinsi;nomor_dokumen;tanggal_kegiatan;jenis_kegiatan",
                 ["Jawa Tengah;PKS/33/001/2025;10/04/2025;pelatihan"],
             ),
+            0,
+            "file.wrong_province",
+            "rows of another province (Nama Provinsi column)",
         ),
     ]
-    for path, dataset, period, data in loader_rejected:
-        plan.add_bytes(
+    for path, dataset, period, data, rows, rule, note in gate_rejected + loader_rejected:
+        by_gate = rule.startswith("gx.")
+        entry = plan.add_bytes(
             path,
             data,
             arrival,
@@ -1896,11 +1888,18 @@ def _rejected_revisions(plan: Plan) -> None:
             province="34",
             period=period,
             outcome="rejected",
-            rules=["file.wrong_province"],
-            tags=["defect", "rejected_resubmission", "wrong_province"],
-            rows_in_file=1,
-            note="rows of another province (Propinsi / Nama Provinsi column): rejected whole",
+            rules=[rule],
+            tags=[
+                "defect",
+                "rejected_resubmission",
+                "gate_rejected" if by_gate else "wrong_province",
+            ],
+            rows_in_file=data.count(b"\n") - 1,
+            note=note
+            + (": rejected by the gate" if by_gate else ": rejected whole")
+            + ", the earlier file stays in force",
         )
+        entry["rows_received"] = entry["rows_loaded"] = rows
 
 
 def papua_anchor(entries: list[dict]) -> dict:
