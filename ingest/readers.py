@@ -1350,28 +1350,28 @@ def _sheet_rows(
         ) from exc
 
 
-def _sheet_notes(sheets: list[Any], name: str, how: str) -> list[ReaderNote]:
+def sheet_notes(names: list[str], hidden: list[str], read: str, how: str) -> list[ReaderNote]:
+    """The info notes about a workbook's sheets: the hidden ones skipped, and the sheet read
+    (``how`` says why) when it is not the first one. ``names`` are all sheets in order."""
     notes = []
-    hidden = [s.name for s in sheets if s.visible != SheetVisibleEnum.Visible]
     if hidden:
-        names = ", ".join(f"'{t}'" for t in hidden)
+        listed = ", ".join(f"'{t}'" for t in hidden)
         notes.append(
             ReaderNote(
                 "file.hidden_sheet_skipped",
                 "info",
-                f"lembar tersembunyi dilewati: {names}",
-                f"hidden sheets skipped: {names}",
+                f"lembar tersembunyi dilewati: {listed}",
+                f"hidden sheets skipped: {listed}",
                 count=len(hidden),
             )
         )
-    if name != sheets[0].name:
+    if read != names[0]:
         notes.append(
             ReaderNote(
                 "file.sheet_read",
                 "info",
-                f"data dibaca dari lembar '{name}' ({how}), bukan lembar pertama "
-                f"'{sheets[0].name}'",
-                f"read sheet {name!r} ({how}), not the first sheet {sheets[0].name!r}",
+                f"data dibaca dari lembar '{read}' ({how}), bukan lembar pertama '{names[0]}'",
+                f"read sheet {read!r} ({how}), not the first sheet {names[0]!r}",
             )
         )
     return notes
@@ -1417,7 +1417,12 @@ def _open_xlsx(path: Path, dataset: Dataset) -> Iterator[Table]:
                 header_row=header_row,
                 format="xlsx",
                 sheet=sheet.name,
-                notes=_sheet_notes(sheets, sheet.name, how),
+                notes=sheet_notes(
+                    [t.name for t in sheets],
+                    [t.name for t in sheets if t.visible != SheetVisibleEnum.Visible],
+                    sheet.name,
+                    how,
+                ),
                 _source=chain(head[index + 1 :], sheet.rows),
                 _formulas=sheet.formulas,
             )

@@ -21,7 +21,7 @@ import openpyxl
 
 from ingest import readers
 from ingest.datasets import Dataset, header_mapping
-from ingest.readers import HEADER_SEARCH_ROWS, FileRejected, ReaderNote, Table
+from ingest.readers import HEADER_SEARCH_ROWS, FileRejected, Table
 from ingest.values import normalise_header
 
 
@@ -46,33 +46,6 @@ def _rows(ws: Any, percent_aware: bool, path: Path) -> Iterator[tuple[int, list[
             yield number, cells
     except Exception as exc:  # openpyxl/zipfile/XML errors surface only when reading
         raise readers._reject_corrupt(path, f"error while reading sheet rows: {exc!r}") from exc
-
-
-def _notes(sheets: list[Any], ws: Any, how: str) -> list[ReaderNote]:
-    notes = []
-    hidden = [s.title for s in sheets if s.sheet_state != "visible"]
-    if hidden:
-        names = ", ".join(f"'{t}'" for t in hidden)
-        notes.append(
-            ReaderNote(
-                "file.hidden_sheet_skipped",
-                "info",
-                f"lembar tersembunyi dilewati: {names}",
-                f"hidden sheets skipped: {names}",
-                count=len(hidden),
-            )
-        )
-    if ws is not sheets[0]:
-        notes.append(
-            ReaderNote(
-                "file.sheet_read",
-                "info",
-                f"data dibaca dari lembar '{ws.title}' ({how}), bukan lembar pertama "
-                f"'{sheets[0].title}'",
-                f"read sheet {ws.title!r} ({how}), not the first sheet {sheets[0].title!r}",
-            )
-        )
-    return notes
 
 
 def _choose_sheet(path: Path, dataset: Dataset, visible: list[Any], percent_aware: bool):
@@ -145,7 +118,12 @@ def open_xlsx(path: Path, dataset: Dataset) -> Iterator[Table]:
             header_row=header_row,
             format="xlsx",
             sheet=ws.title,
-            notes=_notes(sheets, ws, how),
+            notes=readers.sheet_notes(
+                [t.title for t in sheets],
+                [t.title for t in sheets if t.sheet_state != "visible"],
+                ws.title,
+                how,
+            ),
             _source=chain(head[index + 1 :], rows),
             _formulas=formulas,
         )
