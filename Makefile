@@ -18,9 +18,9 @@ export PYTHONUNBUFFERED := 1
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml constraints.txt
+$(STAMP): pyproject.toml dev/pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' 2> >(grep -v "is ignored: it is neither" >&2)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]' -e ./dev 2> >(grep -v "is ignored: it is neither" >&2)
 	@touch $@
 
 install: $(STAMP) ## create the virtualenv and install the pinned dependencies
@@ -54,7 +54,7 @@ docs-assets: $(STAMP) ## re-fetch the Data Docs' vendored CSS/JS/fonts from npm 
 	$(BIN)/python ingest/validation/docs_assets/fetch.py
 
 bench: $(STAMP) ## benchmark load/gate/dbt/refresh: make bench SIZE=1m|5m|21.4m (bench/results/)
-	$(BIN)/python -m ingest.bench --rows $(or $(SIZE),1m)
+	$(BIN)/python -m kumkm_dev.bench --rows $(or $(SIZE),1m)
 
 psql: $(STAMP) ## open psql on the warehouse
 	psql "$$($(BIN)/python -m ingest.cli warehouse url)"

@@ -30,7 +30,7 @@ def _warehouse(args: argparse.Namespace) -> int:
 
 
 def _sample(args: argparse.Namespace) -> int:
-    from ingest.sample_data import generate_dropzone
+    from kumkm_dev.sample_data import generate_dropzone
 
     dest = Path(args.dest) if args.dest else settings().dropzone
     if dest.exists() and any(dest.iterdir()) and not args.force:

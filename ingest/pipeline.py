@@ -12,8 +12,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest import dbt_runner, submissions, warehouse
+from ingest import dbt_runner, warehouse
 from ingest.config import Settings, settings
+from ingest.submissions import load as submissions
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Smoke run of the benchmark (`python -m ingest.bench`) at 1M rows (38 files).
+"""Smoke run of the benchmark (`python -m kumkm_dev.bench`) at 1M rows (38 files).
 
 A few minutes on 2 cores (the to_sql baseline on a 100,000-row sample, one DAG parse
 repeat). No timing assertions: the run must complete, record every stage with positive
@@ -11,8 +11,8 @@ import json
 import subprocess
 import sys
 
-from ingest.bench import data
 from ingest.config import PROJECT_ROOT
+from kumkm_dev.bench import data
 
 ROWS = 1_000_000
 TO_SQL_ROWS = 100_000
@@ -37,7 +37,7 @@ def test_bench_runs_every_stage_and_reconciles(tmp_path):
         [
             sys.executable,
             "-m",
-            "ingest.bench",
+            "kumkm_dev.bench",
             "--rows",
             str(ROWS),
             "--to-sql-rows",

@@ -22,9 +22,9 @@ from ingest.config import settings
 from ingest.extract import extract_quarter
 from ingest.extract.headers import COLUMNS, VALUES
 from ingest.periods import parse_period
-from ingest.sample_data import generate_dropzone
-from ingest.submissions import ingest_dropzone
+from ingest.submissions.load import ingest_dropzone
 from ingest.validation import validate_pending
+from kumkm_dev.sample_data import generate_dropzone
 
 AS_OF = "2025-09-30"
 QUARTER = "2025Q2"

@@ -23,7 +23,7 @@ from ingest import warehouse
 from ingest.airflow_runner import run_pipeline
 from ingest.airflow_services import Services, airflow_env, ensure_metadata, free_port
 from ingest.pipeline import mart_row_counts
-from ingest.sample_data import generate_dropzone
+from kumkm_dev.sample_data import generate_dropzone
 
 
 def _redis_answers(port: int) -> bool:

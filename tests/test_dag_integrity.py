@@ -23,7 +23,7 @@ HEAVY_MODULES = [
     "dbt",
     "pandas",
     "openpyxl",
-    "ingest.submissions",
+    "ingest.submissions.load",
     "ingest.validation",
     "ingest.bps.client",
     "ingest.extract",

@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ingest.sample_data import (
+from kumkm_dev.sample_data import (
     FILE_RULES,
     GATE_RULES,
     MANIFEST_NAME,
@@ -175,7 +175,7 @@ def test_same_seed_gives_byte_identical_files_and_mtimes(generated):
 
 @pytest.mark.parametrize("seed", [3, 99])
 def test_other_seeds_plan_the_same_stories(seed, manifest):
-    from ingest.sample_data import scenario
+    from kumkm_dev.sample_data import scenario
 
     plan = scenario.build(seed, "small")
     entries = plan.finish()
@@ -499,7 +499,7 @@ def test_anchor_papua_present(root, manifest):
 _LARGE_SCRIPT = """
 import resource, sys, time
 from pathlib import Path
-from ingest.sample_data import write_large_umkm
+from kumkm_dev.sample_data import write_large_umkm
 rows = int(sys.argv[2])
 t = time.perf_counter()
 p = write_large_umkm(Path(sys.argv[1]), rows)

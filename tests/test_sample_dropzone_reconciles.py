@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from ingest import dbt_runner, warehouse
-from ingest.normalize import RULES as ROW_RULE_CODES
-from ingest.sample_data import ROW_RULES, WARNING_RULES, generate_dropzone
-from ingest.submissions import ingest_dropzone
+from ingest.submissions.load import ingest_dropzone
+from ingest.submissions.normalize import RULES as ROW_RULE_CODES
 from ingest.validation import validate_pending
+from kumkm_dev.sample_data import ROW_RULES, WARNING_RULES, generate_dropzone
 
 
 @pytest.fixture(scope="module")

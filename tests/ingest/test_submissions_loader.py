@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.submissions import discover, ingest_dropzone
+from ingest.submissions.load import discover, ingest_dropzone
 
 KOPERASI_HEADER = (
     "nik_koperasi;nama_koperasi;kabupaten_kota;jenis_koperasi;status_aktif;"

@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from ingest import provinces
-from ingest.datasets import DATASETS
-from ingest.normalize import normalise_row
 from ingest.periods import parse_period
-from ingest.readers import open_table
+from ingest.submissions.datasets import DATASETS
+from ingest.submissions.normalize import normalise_row
+from ingest.submissions.readers import open_table
 
 REGENCIES = ["Kab. Konawe", "KOTA KENDARI", "Kabupaten Muna", "Kab. Kolaka Utara", "Kota Baubau"]
 SKALA_SPELLING = {

@@ -19,10 +19,10 @@ from typing import Any
 
 import openpyxl
 
-from ingest import readers
-from ingest.datasets import Dataset, header_mapping
-from ingest.readers import HEADER_SEARCH_ROWS, FileRejected, Table
-from ingest.values import normalise_header
+from ingest.submissions import readers
+from ingest.submissions.datasets import Dataset, header_mapping
+from ingest.submissions.readers import HEADER_SEARCH_ROWS, FileRejected, Table
+from ingest.submissions.values import normalise_header
 
 
 def _rows(ws: Any, percent_aware: bool, path: Path) -> Iterator[tuple[int, list[Any]]]:
@@ -71,7 +71,7 @@ def _choose_sheet(path: Path, dataset: Dataset, visible: list[Any], percent_awar
 
 @contextmanager
 def open_xlsx(path: Path, dataset: Dataset) -> Iterator[Table]:
-    """What ``ingest.readers.open_table`` did for a .xlsx file with openpyxl."""
+    """What ``ingest.submissions.readers.open_table`` did for a .xlsx file with openpyxl."""
     path = Path(path)
     if path.stat().st_size == 0:
         raise FileRejected("file.empty", "berkas kosong (0 byte)", f"{path.name}: 0 bytes")

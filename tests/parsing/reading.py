@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.datasets import DATASETS
-from ingest.readers import FileRejected, open_table
+from ingest.submissions.datasets import DATASETS
+from ingest.submissions.readers import FileRejected, open_table
 
 KOPERASI = DATASETS["koperasi"]
 

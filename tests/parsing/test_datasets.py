@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ingest.datasets import DATASETS, header_mapping
-from ingest.values import CellError, parse_choice
+from ingest.submissions.datasets import DATASETS, header_mapping
+from ingest.submissions.values import CellError, parse_choice
 
 DDL = Path(__file__).resolve().parents[2] / "ingest" / "ddl" / "010_submissions.sql"
 

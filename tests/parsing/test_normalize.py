@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 from ingest import provinces
-from ingest.datasets import DATASETS
-from ingest.normalize import RULES, Issue, normalise_row
 from ingest.periods import parse_period
+from ingest.submissions.datasets import DATASETS
+from ingest.submissions.normalize import RULES, Issue, normalise_row
 
 D = Decimal
 SULTRA = provinces.by_code("74")

@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 
 from ingest import provinces
-from ingest.filenames import FileNameError, parse_file_name
 from ingest.periods import parse_period
+from ingest.submissions.filenames import FileNameError, parse_file_name
 
 # --------------------------------------------------------------------------- provinces
 

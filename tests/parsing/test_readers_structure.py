@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ingest import readers
-from ingest.datasets import DATASETS
-from ingest.readers import FileRejected, open_table
+from ingest.submissions import readers
+from ingest.submissions.datasets import DATASETS
+from ingest.submissions.readers import FileRejected, open_table
 
 from .reading import read as _read
 from .reading import rejected as _rejected

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from ingest.values import (
+from ingest.submissions.values import (
     CellError,
     choice_key,
     clean_text,

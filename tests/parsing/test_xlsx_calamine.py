@@ -13,8 +13,8 @@ import pytest
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 
-from ingest.datasets import DATASETS
-from ingest.readers import FileRejected, open_table
+from ingest.submissions.datasets import DATASETS
+from ingest.submissions.readers import FileRejected, open_table
 
 KOPERASI = DATASETS["koperasi"]
 

@@ -1,4 +1,4 @@
-"""Differential test of the XLSX reader: python-calamine (ingest.readers) against the
+"""Differential test of the XLSX reader: python-calamine (ingest.submissions.readers) against the
 openpyxl reader it replaced (tests/parsing/openpyxl_reference.py), on every workbook of
 the sample dropzone, of the hostile corpora (tests/reliability/corpus.py,
 tests/trust/cases.py) and of the reader tests (tests/parsing), plus a few shapes those do
@@ -26,13 +26,13 @@ import openpyxl
 import pytest
 from openpyxl.styles import Alignment
 
-from ingest import submissions
-from ingest.datasets import DATASETS
-from ingest.filenames import parse_file_name
-from ingest.normalize import normalise_row
-from ingest.readers import FileRejected, open_table
-from ingest.sample_data import generate_dropzone
-from ingest.sample_data.xlsx import workbook_bytes
+from ingest.submissions import load as submissions
+from ingest.submissions.datasets import DATASETS
+from ingest.submissions.filenames import parse_file_name
+from ingest.submissions.normalize import normalise_row
+from ingest.submissions.readers import FileRejected, open_table
+from kumkm_dev.sample_data import generate_dropzone
+from kumkm_dev.sample_data.xlsx import workbook_bytes
 
 from . import test_readers, test_readers_structure
 from .openpyxl_reference import open_xlsx

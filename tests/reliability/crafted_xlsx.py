@@ -1,5 +1,5 @@
 """Crafting XLSX files, good and hostile, in memory: a valid workbook from
-`ingest.sample_data.xlsx`, then parts replaced, bytes cut, sizes forged, bombs built."""
+`kumkm_dev.sample_data.xlsx`, then parts replaced, bytes cut, sizes forged, bombs built."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import zipfile
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-from ingest.sample_data.xlsx import workbook_bytes
+from kumkm_dev.sample_data.xlsx import workbook_bytes
 
 WHEN = dt.datetime(2025, 1, 15, 8, 0)
 SHEET = "xl/worksheets/sheet1.xml"

@@ -21,7 +21,7 @@ RAW_TABLES = ("koperasi", "umkm", "indikator_umkm", "kerja_sama", "kegiatan_kerj
 LOADER_SCRIPT = """
 import json, sys, time
 from pathlib import Path
-from ingest.submissions import ingest_dropzone
+from ingest.submissions.load import ingest_dropzone
 url, dropzone, start = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3])
 time.sleep(max(0.0, start - time.time()))
 results = ingest_dropzone(url, dropzone)

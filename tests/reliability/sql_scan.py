@@ -188,8 +188,10 @@ def scan_source(source: str, path: str = "<string>") -> list[Finding]:
     return sorted(unique.values(), key=lambda f: (f.path, f.line, f.expr))
 
 
-def scan_tree(root: Path, package: str = "ingest") -> list[Finding]:
+def scan_tree(root: Path, packages: tuple[str, ...] = ("ingest", "dev/kumkm_dev")) -> list[Finding]:
+    """Findings in every module of the runtime package and of the development tools."""
     out: list[Finding] = []
-    for path in sorted((root / package).rglob("*.py")):
-        out += scan_source(path.read_text(), path.relative_to(root).as_posix())
+    for package in packages:
+        for path in sorted((root / package).rglob("*.py")):
+            out += scan_source(path.read_text(), path.relative_to(root).as_posix())
     return out

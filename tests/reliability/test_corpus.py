@@ -10,7 +10,7 @@ import logging
 import pytest
 
 from ingest import warehouse
-from ingest.submissions import ingest_dropzone
+from ingest.submissions.load import ingest_dropzone
 from ingest.validation import validate_pending
 
 from .corpus import CASES, build
@@ -131,7 +131,7 @@ def test_rejections_are_logged_with_their_reason(corpus_run, make_database, tmp_
     dropzone = tmp_path / "dz"
     dropzone.mkdir()
     (dropzone / case.path).write_bytes(case.data)
-    caplog.set_level(logging.INFO, logger="ingest.submissions")
+    caplog.set_level(logging.INFO, logger="ingest.submissions.load")
     with make_database() as url:
         ingest_dropzone(url, dropzone)
     line = next(r.getMessage() for r in caplog.records if case.path in r.getMessage())

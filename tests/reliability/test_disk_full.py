@@ -19,7 +19,7 @@ import pytest
 
 from ingest import warehouse
 from ingest.extract import ExtractError, extract_quarter
-from ingest.submissions import ingest_dropzone
+from ingest.submissions.load import ingest_dropzone
 
 from .files import KOPERASI_HEADER, koperasi_row, write
 from .helpers import finish, loader_process

@@ -28,8 +28,8 @@ import pytest
 
 from ingest import warehouse
 from ingest.config import PROJECT_ROOT
-from ingest.sample_data import write_large_umkm
-from ingest.submissions import ingest_dropzone
+from ingest.submissions.load import ingest_dropzone
+from kumkm_dev.sample_data import write_large_umkm
 
 from .files import koperasi_csv, write
 from .helpers import finish, loader_process, wait_for

@@ -11,9 +11,9 @@ from decimal import Decimal
 import pytest
 
 from ingest import provinces
-from ingest.datasets import DATASETS
-from ingest.normalize import normalise_row
 from ingest.periods import parse_period
+from ingest.submissions.datasets import DATASETS
+from ingest.submissions.normalize import normalise_row
 
 HOSTILE = [
     float("nan"),

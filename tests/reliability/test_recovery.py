@@ -1,6 +1,6 @@
 """Idempotency and crash recovery of the submission pipeline.
 
-- The generated sample dropzone (ingest.sample_data, 38 provinces, every variant and
+- The generated sample dropzone (kumkm_dev.sample_data, 38 provinces, every variant and
   planted defect) through the real loader and gate twice: the second run is a no-op, the
   raw layer is byte-for-byte the same, every file is recorded once and no content is
   loaded twice. (The marts of two full Airflow runs are compared by
@@ -24,10 +24,10 @@ import pytest
 
 from ingest import dbt_runner, warehouse
 from ingest.config import PROJECT_ROOT
-from ingest.sample_data import generate_dropzone
-from ingest.submissions import discover, ingest_dropzone
+from ingest.submissions.load import discover, ingest_dropzone
 from ingest.summary import mart_checksums
 from ingest.validation import validate_pending
+from kumkm_dev.sample_data import generate_dropzone
 
 from .helpers import RAW_TABLES, raw_snapshot
 
@@ -117,7 +117,7 @@ REFERENCE = """
 import sys
 from pathlib import Path
 from ingest import dbt_runner
-from ingest.submissions import ingest_dropzone
+from ingest.submissions.load import ingest_dropzone
 from ingest.validation import validate_pending
 url, dropzone, target = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
 ingest_dropzone(url, dropzone, workers=1)

@@ -15,7 +15,7 @@ from ingest.config import PROJECT_ROOT
 
 from .sql_scan import scan_source, scan_tree
 
-DATASET_TABLE = "a table name from ingest.datasets.DATASETS (the five fixed contracts)"
+DATASET_TABLE = "a table name from ingest.submissions.datasets.DATASETS (five fixed contracts)"
 SUITE_NAME = "the suite name: one of DATASET_SUITES / BPS_SUITE (fixed names)"
 IDS = "submission ids from raw.submissions, each through int()"
 SUITE_SQL = (
@@ -26,12 +26,12 @@ BENCH = "benchmark tooling: names of its own bench tables / settings / files, no
 
 ALLOW: dict[tuple[str, str], str] = {
     # the loader
-    ("ingest/submissions.py", "dataset.table"): DATASET_TABLE,
-    ("ingest/submissions.py", "', '.join(columns)"): (
+    ("ingest/submissions/load.py", "dataset.table"): DATASET_TABLE,
+    ("ingest/submissions/load.py", "', '.join(columns)"): (
         "column names of raw.<table> read from information_schema.columns (never the "
         "file's header: unknown header cells go to the jsonb `extra`)"
     ),
-    ("ingest/bench/xlsx.py", "os.getpid()"): BENCH,
+    ("dev/kumkm_dev/bench/xlsx.py", "os.getpid()"): BENCH,
     # the as-of extract replay
     ("ingest/extract/asof.py", "where"): (
         "one of the fixed conditions written in _copy_raw_as_of (values bound as %s)"
@@ -90,13 +90,13 @@ ALLOW: dict[tuple[str, str], str] = {
         "psycopg sql.SQL composed with sql.Identifier of the marts tables"
     ),
     # benchmark tooling
-    ("ingest/bench/run.py", "name"): "PostgreSQL setting names from a fixed tuple (`show`)",
-    ("ingest/bench/run.py", "table"): BENCH,
-    ("ingest/bench/run.py", "path"): BENCH + " (its own generated files)",
-    ("ingest/bench/run.py", "t"): BENCH,
-    ("ingest/bench/run.py", "key"): BENCH,
-    ("ingest/bench/run.py", "label.replace('.', '_')"): BENCH + " (database name, quoted)",
-    ("ingest/bench/run.py", "os.getpid()"): BENCH + " (database name, quoted)",
+    ("dev/kumkm_dev/bench/run.py", "name"): "PostgreSQL setting names from a fixed tuple (`show`)",
+    ("dev/kumkm_dev/bench/run.py", "table"): BENCH,
+    ("dev/kumkm_dev/bench/run.py", "path"): BENCH + " (its own generated files)",
+    ("dev/kumkm_dev/bench/run.py", "t"): BENCH,
+    ("dev/kumkm_dev/bench/run.py", "key"): BENCH,
+    ("dev/kumkm_dev/bench/run.py", "label.replace('.', '_')"): BENCH + " (database name, quoted)",
+    ("dev/kumkm_dev/bench/run.py", "os.getpid()"): BENCH + " (database name, quoted)",
 }
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from ingest import dbt_runner, warehouse
-from ingest.submissions import ingest_dropzone
+from ingest.submissions.load import ingest_dropzone
 from ingest.validation import validate_pending
 
 from .cases import CASES, Case

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from ingest.datasets import DATASETS
+from ingest.submissions.datasets import DATASETS
 from ingest.validation import BPS_SUITE, DATASET_SUITES, SUITES_DIR, SuiteError, load_suite
 from ingest.validation.suites import render_batch_query
 

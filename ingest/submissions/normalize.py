@@ -25,7 +25,9 @@ from functools import partial
 from typing import Any
 
 from ingest import provinces as _prov
-from ingest.datasets import (
+from ingest.periods import Period
+from ingest.provinces import Province
+from ingest.submissions.datasets import (
     INT64_MAX,
     JENIS_MITRA_PROVINSI,
     STATUS_CHOICES,
@@ -33,9 +35,7 @@ from ingest.datasets import (
     Column,
     Dataset,
 )
-from ingest.periods import Period
-from ingest.provinces import Province
-from ingest.values import (
+from ingest.submissions.values import (
     FAST_NUMBER,
     CellError,
     _show,

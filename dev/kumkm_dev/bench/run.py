@@ -18,7 +18,7 @@ dirty buffers):
                pandas stays out of the pipeline stages' memory figures);
 9. dag parse   every dags/*.py in fresh interpreters, median of 3;
 10. xlsx       a 200k-row register workbook through the loader (python-calamine), next to
-               openpyxl reading the same file (ingest/bench/xlsx.py), in its own database.
+               openpyxl reading the same file (dev/kumkm_dev/bench/xlsx.py), in its own database.
 """
 
 from __future__ import annotations
@@ -42,10 +42,11 @@ from typing import Any
 import psutil
 import psycopg
 
-from ingest import dbt_runner, submissions, warehouse
-from ingest.bench import data, xlsx
-from ingest.bench.measure import Progress, StageMeasure, lifetime_maxrss_mb, measure
+from ingest import dbt_runner, warehouse
 from ingest.config import PROJECT_ROOT
+from ingest.submissions import load as submissions
+from kumkm_dev.bench import data, xlsx
+from kumkm_dev.bench.measure import Progress, StageMeasure, lifetime_maxrss_mb, measure
 
 log = logging.getLogger(__name__)
 
@@ -611,7 +612,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
         "stages": stages,
         "lifetime_maxrss_mb": lifetime_maxrss_mb(),
     }
-    from ingest.bench.report import summarise
+    from kumkm_dev.bench.report import summarise
 
     results["summary"] = summarise(results)
     opts.results_dir.mkdir(parents=True, exist_ok=True)

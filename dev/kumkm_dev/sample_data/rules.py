@@ -1,7 +1,7 @@
 """Rule codes and variant tags planted by the sample generator.
 
-The rule codes are shared with the parsing layer (``ingest/normalize.py``,
-``ingest/submissions.py``): a planted defect is labelled with the code the parser must
+The rule codes are shared with the parsing layer (``ingest/submissions/normalize.py``,
+``ingest/submissions/load.py``): a planted defect is labelled with the code the parser must
 report. Three levels:
 
 - ``file``: the whole file is rejected (nothing loaded, nothing quarantined);

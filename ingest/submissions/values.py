@@ -354,7 +354,7 @@ def parse_percent(cell: Any) -> Decimal | None:
     Rule (kept simple on purpose): text with `%` or any number in 0..100 IS the percent;
     `0.6043` means 0.6043 %, not 60.43 %. Within a percent one `.` or `,` is always the
     decimal mark (`12,345` = 12.345 %). `-` or empty -> None. Outside 0..100 -> CellError.
-    XLSX cells formatted as percent reach here as text with `%` (see ingest.readers).
+    XLSX cells formatted as percent reach here as text with `%` (see ingest.submissions.readers).
     """
     if cell is None:
         return None

@@ -34,10 +34,10 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from ingest import warehouse
-from ingest.datasets import DATASETS, UnrecognisedColumn, unrecognised_columns
-from ingest.filenames import FileNameError, SubmissionName, parse_file_name
-from ingest.normalize import Issue, normalise_row
-from ingest.readers import TOTAL_ROWS_SKIPPED, FileRejected, open_table
+from ingest.submissions.datasets import DATASETS, UnrecognisedColumn, unrecognised_columns
+from ingest.submissions.filenames import FileNameError, SubmissionName, parse_file_name
+from ingest.submissions.normalize import Issue, normalise_row
+from ingest.submissions.readers import TOTAL_ROWS_SKIPPED, FileRejected, open_table
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
 """XLSX stage of the benchmark: one ``umkm`` register workbook (200k rows by default,
-written by ``ingest.sample_data.write_large_umkm``) through the real loader, with the
+written by ``kumkm_dev.sample_data.write_large_umkm``) through the real loader, with the
 openpyxl baseline measured on the same file in the same run.
 
-Each measurement runs in a fresh interpreter (``python -m ingest.bench.xlsx_probe WHAT
+Each measurement runs in a fresh interpreter (``python -m kumkm_dev.bench.xlsx_probe WHAT
 PATH [URL]``; imports done before its clock starts), so its peak RSS (VmHWM) is its own and
 no stage inherits another's heap:
 
@@ -29,7 +29,7 @@ import psycopg
 from psycopg import sql
 
 from ingest import warehouse
-from ingest.sample_data import write_large_umkm
+from kumkm_dev.sample_data import write_large_umkm
 
 XLSX_ROWS = 200_000
 TARGET_ROWS_PER_S = 30_000
@@ -49,7 +49,7 @@ def ensure_workbook(folder: Path, rows: int) -> Path:
 def _probe(what: str, path: Path, conninfo: str = "") -> dict[str, Any]:
     load = os.getloadavg()[0]
     proc = subprocess.run(
-        [sys.executable, "-m", "ingest.bench.xlsx_probe", what, str(path), conninfo],
+        [sys.executable, "-m", "kumkm_dev.bench.xlsx_probe", what, str(path), conninfo],
         capture_output=True,
         text=True,
         timeout=3600,

@@ -1,9 +1,9 @@
 """The five dataset contracts (submissions.md section 3) as data.
 
 A :class:`Column` is a contract column with its kind, aliases and, for categorical kinds,
-the mapping from :func:`ingest.values.choice_key` of every accepted label or synonym to the
-canonical label. Canonical labels are the contract's spelling (lower-case except `MoU`,
-`PKS`, `Kesepakatan Bersama`, `BUMN/BUMD`, `L`, `P`).
+the mapping from :func:`ingest.submissions.values.choice_key` of every accepted label or
+synonym to the canonical label. Canonical labels are the contract's spelling (lower-case
+except `MoU`, `PKS`, `Kesepakatan Bersama`, `BUMN/BUMD`, `L`, `P`).
 
 Every dataset also accepts two OPTIONAL province-check columns, `provinsi` (kind
 ``province``; aliases `kode_provinsi`, `nama_provinsi`, `prov`) and `kode_bps` (kind
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
-from ingest.values import choice_key, normalise_header
+from ingest.submissions.values import choice_key, normalise_header
 
 KINDS = frozenset(
     {

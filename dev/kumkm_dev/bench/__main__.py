@@ -1,9 +1,9 @@
 """Command line of the benchmark.
 
-    python -m ingest.bench --rows 1m            # 1M rows (also 5m, 21.4m, 250k, 1000000)
-    python -m ingest.bench --rows 21.4m --workers 2
-    python -m ingest.bench render               # rewrite bench/results/latest.md
-    python -m ingest.bench xlsx                 # the XLSX stage alone (200k-row workbook)
+    python -m kumkm_dev.bench --rows 1m            # 1M rows (also 5m, 21.4m, 250k, 1000000)
+    python -m kumkm_dev.bench --rows 21.4m --workers 2
+    python -m kumkm_dev.bench render               # rewrite bench/results/latest.md
+    python -m kumkm_dev.bench xlsx                 # the XLSX stage alone (200k-row workbook)
 
 The PostgreSQL server is TEST_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
 or --admin-url; a database `kumkm_bench_<size>_<pid>` is created and dropped afterwards.
@@ -17,9 +17,9 @@ import logging
 import sys
 from pathlib import Path
 
-from ingest.bench import data, report
-from ingest.bench.measure import Progress
-from ingest.bench.run import BENCH_DIR, Options, run_bench
+from kumkm_dev.bench import data, report
+from kumkm_dev.bench.measure import Progress
+from kumkm_dev.bench.run import BENCH_DIR, Options, run_bench
 
 
 class _Elapsed(logging.Formatter):
@@ -34,7 +34,7 @@ class _Elapsed(logging.Formatter):
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ingest.bench", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m kumkm_dev.bench", description=__doc__)
     parser.add_argument("command", nargs="?", default="run", choices=("run", "render", "xlsx"))
     parser.add_argument("--rows", default="1m", help="rows over the 38 files: 1m, 5m, 21.4m")
     parser.add_argument("--workers", type=int, help="load workers (default KUMKM_LOAD_WORKERS)")
@@ -62,8 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "xlsx":
         from datetime import date
 
-        from ingest.bench.run import _db_url
-        from ingest.bench.xlsx import run_xlsx
+        from kumkm_dev.bench.run import _db_url
+        from kumkm_dev.bench.xlsx import run_xlsx
 
         rows = data.parse_size(args.xlsx_rows)
         stage = run_xlsx(
@@ -78,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     handler.setFormatter(_Elapsed(say))
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
     if not args.quiet:
-        logging.getLogger("ingest.submissions").setLevel(logging.INFO)  # a line per file
+        logging.getLogger("ingest.submissions.load").setLevel(logging.INFO)  # a line per file
     opts = Options(
         rows=data.parse_size(args.rows),
         workers=args.workers,

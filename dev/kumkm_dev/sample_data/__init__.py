@@ -2,7 +2,7 @@
 
 Public API::
 
-    from ingest.sample_data import generate_dropzone, write_large_umkm, RULE_CODES
+    from kumkm_dev.sample_data import generate_dropzone, write_large_umkm, RULE_CODES
 
     manifest = generate_dropzone(Path(".state/sample_dropzone"), seed=20251, scale="small")
     manifest.outcome_counts()       # {"accepted": ..., "accepted_with_warnings": ..., ...}
@@ -136,7 +136,7 @@ class Manifest:
 
     def to_dict(self) -> dict:
         return {
-            "generator": "ingest.sample_data",
+            "generator": "kumkm_dev.sample_data",
             "version": MANIFEST_VERSION,
             "seed": self.seed,
             "scale": self.scale,

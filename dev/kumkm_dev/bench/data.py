@@ -2,7 +2,7 @@
 
 Rows are spread over the 38 provinces in proportion to their population (largest
 remainder, so the counts add up exactly); each file is written by
-``ingest.sample_data.write_large_umkm`` (same arguments -> byte-identical file). Files get
+``kumkm_dev.sample_data.write_large_umkm`` (same arguments -> byte-identical file). Files get
 fixed modification times (one minute apart, in province-code order) so that the
 dropzone's arrival order is the same on every run.
 
@@ -19,8 +19,8 @@ import shutil
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ingest.sample_data import write_large_umkm
-from ingest.sample_data.reference import PROVINCES
+from kumkm_dev.sample_data import write_large_umkm
+from kumkm_dev.sample_data.reference import PROVINCES
 
 PERIOD = "2024"
 SEED = 7

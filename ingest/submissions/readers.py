@@ -125,8 +125,8 @@ from xml.etree import ElementTree
 
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
-from ingest.datasets import Dataset, header_mapping, match_columns, missing_required
-from ingest.values import clean_text, normalise_header
+from ingest.submissions.datasets import Dataset, header_mapping, match_columns, missing_required
+from ingest.submissions.values import clean_text, normalise_header
 
 HEADER_SEARCH_ROWS = 11  # up to 10 title / note / blank rows above the header
 CSV_FIELD_LIMIT = 16 * 1024 * 1024  # characters in one CSV cell

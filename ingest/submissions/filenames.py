@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 
 from ingest import provinces
-from ingest.datasets import DATASETS
 from ingest.periods import Period, parse_period
 from ingest.provinces import Province
+from ingest.submissions.datasets import DATASETS
 
 EXTENSIONS = ("csv", "xlsx")
 _DATASETS_LONGEST_FIRST = tuple(sorted(DATASETS, key=len, reverse=True))

@@ -1,5 +1,5 @@
-"""One measurement of the XLSX benchmark stage (ingest/bench/xlsx.py), in a fresh
-interpreter: ``python -m ingest.bench.xlsx_probe load|calamine|openpyxl PATH [URL]``
+"""One measurement of the XLSX benchmark stage (dev/kumkm_dev/bench/xlsx.py), in a fresh
+interpreter: ``python -m kumkm_dev.bench.xlsx_probe load|calamine|openpyxl PATH [URL]``
 prints ``RESULT{json}`` with rows, wall and CPU seconds, rows/s and peak RSS."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from pathlib import Path
 
 import openpyxl
 
-from ingest.datasets import DATASETS
-from ingest.readers import open_table
-from ingest.submissions import ingest_dropzone
+from ingest.submissions.datasets import DATASETS
+from ingest.submissions.load import ingest_dropzone
+from ingest.submissions.readers import open_table
 
 
 def _measure(what: str, path: Path, conninfo: str) -> int:
