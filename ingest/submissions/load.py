@@ -22,7 +22,7 @@ import multiprocessing
 import operator
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -34,6 +34,7 @@ from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from ingest import warehouse
+from ingest.submissions.columnar import batch_output, batches, column_plan, decide
 from ingest.submissions.datasets import DATASETS, UnrecognisedColumn, unrecognised_columns
 from ingest.submissions.filenames import FileNameError, SubmissionName, parse_file_name
 from ingest.submissions.normalize import Issue, normalise_row
@@ -561,50 +562,82 @@ def _load(
     columns = _table_columns(conn, dataset.table)
     book = _ReasonBook()
     received = loaded = quarantined = 0
-    seen_rows: set[int] = set()  # hash of each loaded row: exact duplicates are candidates
+    seen_rows: set[Any] = set()  # key of each loaded row: exact duplicates are candidates
     repeated: list[int] = []
     with open_table(path, dataset) as table, tempfile.TemporaryFile("w+b") as spool:
         header_keys = _header_keys(table.header)
         spool_rows = _QuarantineSpool(spool)
-        copy_sql = (
-            f"copy raw.{dataset.table} (submission_id, row_number, {', '.join(columns)}, extra) "
-            "from stdin"
-        )
+        target = f"raw.{dataset.table}"  # the COPY target table
+        copy_columns = f"(submission_id, row_number, {', '.join(columns)}, extra)"
         pick = operator.itemgetter(*columns)
-        with conn.cursor().copy(copy_sql) as copy:
-            write_row = copy.write_row
-            for row_number, cells, extra, raw_cells in _mapped_rows(table, header_keys):
-                received += 1
-                values, issues = normalise_row(
-                    dataset, cells, province=name.province, period=name.period
-                )
-                for issue in issues:
-                    if issue.severity == "reject_file":
-                        raise _Rejected(
-                            Reason(
-                                issue.rule,
-                                "critical",
-                                f"baris {row_number}: {issue.reason}",
-                                f"row {row_number}: {issue.detail}",
-                                count=1,
-                                rows=[row_number],
-                            )
+
+        def per_row(row_number: int, cells: dict, raw_cells: list) -> dict[str, Any] | None:
+            """The row's typed values (None: quarantined) by the per-row path."""
+            values, issues = normalise_row(
+                dataset, cells, province=name.province, period=name.period
+            )
+            for issue in issues:
+                if issue.severity == "reject_file":
+                    raise _Rejected(
+                        Reason(
+                            issue.rule,
+                            "critical",
+                            f"baris {row_number}: {issue.reason}",
+                            f"row {row_number}: {issue.detail}",
+                            count=1,
+                            rows=[row_number],
                         )
-                    book.add(issue, row_number)
-                if values is None:
-                    quarantined += 1
-                    spool_rows.add(sid, row_number, issues, _original(header_keys, raw_cells))
-                    continue
-                loaded += 1
-                row = pick(values)
-                key = hash((row, tuple(extra.items()))) if extra else hash(row)
-                if key in seen_rows:
-                    repeated.append(row_number)
-                else:
-                    seen_rows.add(key)
-                write_row((sid, row_number, *row, Jsonb(extra) if extra else None))
-                if received % PROGRESS_EVERY_ROWS == 0:
-                    log.info("%s: %d rows read", path.name, received)
+                    )
+                book.add(issue, row_number)
+            if values is None:
+                spool_rows.add(sid, row_number, issues, _original(header_keys, raw_cells))
+            return values
+
+        plan = column_plan(dataset, table.columns, name.province) if table.format == "csv" else None
+        if plan is not None:
+            mapper = _row_mapper(table.columns, header_keys)
+            with conn.cursor().copy(
+                f"copy {target} {copy_columns} from stdin (format csv)"
+            ) as copy:
+                for numbers, rows in batches(table.rows()):
+                    before = received
+                    received += len(rows)
+                    decided = decide(plan, rows)
+                    slow: dict[int, tuple[Any, ...] | None] = {}
+                    for i in decided.undecided:
+                        cells, extra = mapper(rows[i])
+                        values = per_row(numbers[i], cells, rows[i])
+                        slow[i] = None if values is None else (pick(values), extra)
+                    batch_loaded, keys, data = batch_output(sid, numbers, decided, columns, slow)
+                    loaded += batch_loaded
+                    quarantined += len(rows) - batch_loaded
+                    for row_number, key in keys:
+                        if key in seen_rows:
+                            repeated.append(row_number)
+                        else:
+                            seen_rows.add(key)
+                    copy.write(data)
+                    if received // PROGRESS_EVERY_ROWS > before // PROGRESS_EVERY_ROWS:
+                        log.info("%s: %d rows read", path.name, received)
+        else:
+            with conn.cursor().copy(f"copy {target} {copy_columns} from stdin") as copy:
+                write_row = copy.write_row
+                for row_number, cells, extra, raw_cells in _mapped_rows(table, header_keys):
+                    received += 1
+                    values = per_row(row_number, cells, raw_cells)
+                    if values is None:
+                        quarantined += 1
+                        continue
+                    loaded += 1
+                    row = pick(values)
+                    key = hash((row, tuple(extra.items()))) if extra else hash(row)
+                    if key in seen_rows:
+                        repeated.append(row_number)
+                    else:
+                        seen_rows.add(key)
+                    write_row((sid, row_number, *row, Jsonb(extra) if extra else None))
+                    if received % PROGRESS_EVERY_ROWS == 0:
+                        log.info("%s: %d rows read", path.name, received)
         spool_rows.copy_into(conn)
         notes = list(table.notes)
         sheet = table.sheet
@@ -818,14 +851,24 @@ def _mapped_rows(
     ``header`` is `_header_keys(table.header)`. The original row (header -> cell, kept for
     quarantined rows) is built by the caller only when needed: `_original(header, cells)`.
     """
-    columns = table.columns
+    mapper = _row_mapper(table.columns, header)
+    for row_number, cells in table.rows():
+        canonical, extra = mapper(cells)
+        yield row_number, canonical, extra, cells
+
+
+def _row_mapper(
+    columns: list[str | None], header: list[str]
+) -> Callable[[list[Any]], tuple[dict[str, Any], dict[str, Any]]]:
+    """cells -> (canonical column -> cell, extra header -> cell with a value)."""
     names = tuple(name for name in columns if name is not None)
     positions = tuple(i for i, name in enumerate(columns) if name is not None)
     width = len(columns)
     extra_positions = tuple(i for i, name in enumerate(columns) if name is None)
     pick = operator.itemgetter(*positions) if len(positions) > 1 else None
     no_extra: dict[str, Any] = {}  # shared, never written to
-    for row_number, cells in table.rows():
+
+    def mapped(cells: list[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
         if pick is not None and len(cells) >= width:
             canonical = dict(zip(names, pick(cells)))  # noqa: B905 - same length by design
         else:
@@ -842,7 +885,9 @@ def _mapped_rows(
                 if cell not in (None, ""):
                     key = header[i] if i < len(header) else f"kolom_{i + 1}"
                     extra[key] = _json_cell(cell)
-        yield row_number, canonical, extra, cells
+        return canonical, extra
+
+    return mapped
 
 
 def _json_cell(cell: Any) -> Any:

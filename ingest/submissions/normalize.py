@@ -24,6 +24,9 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from ingest import provinces as _prov
 from ingest.periods import Period
 from ingest.provinces import Province
@@ -489,6 +492,42 @@ def _kerja_sama_rules(
             "provinsi_mitra",
         )
 
+
+def _umkm_quiet(texts: Mapping[str, pa.Array]) -> pa.Array:
+    """Rows on which `_umkm_rules` provably does nothing (no issue, no derived skala), for
+    the columnar path (``columnar.py``), from the rows' canonical text. A filter only: every
+    other row goes through `_umkm_rules` itself. Same thresholds, same conditions:
+    skala_usaha declared and either no omzet or the skala of the omzet (which implies
+    omzet <= MENENGAH_OMZET); and no certified halal without its date."""
+    money = pa.decimal128(38, 18)  # omzet < 10^18: 20 whole digits, 18 decimals
+    try:
+        omzet = pc.cast(texts["omzet_tahunan"], money)
+    except pa.ArrowInvalid:  # more decimals than that: let the per-row rule decide
+        return pa.array([False] * len(texts["omzet_tahunan"]), pa.bool_())
+    by_omzet = pc.case_when(
+        pc.make_struct(
+            pc.less_equal(omzet, pa.scalar(MIKRO_OMZET, money)),
+            pc.less_equal(omzet, pa.scalar(KECIL_OMZET, money)),
+            pc.less_equal(omzet, pa.scalar(MENENGAH_OMZET, money)),
+        ),
+        "mikro",
+        "kecil",
+        "menengah",
+    )
+    declared = texts["skala_usaha"]
+    skala_quiet = pc.and_(
+        pc.is_valid(declared),
+        pc.or_(pc.is_null(omzet), pc.fill_null(pc.equal(declared, by_omzet), False)),
+    )
+    halal = texts["sertifikat_halal"]
+    certified = pc.fill_null(pc.is_in(halal, pa.array(sorted(HALAL_CERTIFIED))), False)
+    halal_quiet = pc.or_(pc.invert(certified), pc.is_valid(texts["tanggal_sertifikat_halal"]))
+    return pc.and_(skala_quiet, halal_quiet)
+
+
+# Vectorised "this rule does nothing here" masks; a dataset with rules but no mask here
+# loads every row through the per-row path.
+QUIET_ROWS: dict[str, Callable[[Mapping[str, pa.Array]], pa.Array]] = {"umkm": _umkm_quiet}
 
 _DATASET_RULES: dict[str, Callable[..., None]] = {
     "umkm": _umkm_rules,
