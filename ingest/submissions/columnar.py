@@ -12,7 +12,7 @@ skipped total rows, same rejections) is decided one column at a time:
 - any other non-empty cell goes through that same per-cell parser, one by one.
 
 A row is *decided* when every cell got its value without an issue and the dataset's row
-rules provably do nothing to it (``normalize.QUIET_ROWS``). Every other row -- an issue,
+rules decide it without an issue (``normalize.COLUMN_RULES``). Every other row -- an issue,
 a required empty cell, an extra cell with a value, an ambiguous `12,345`, a province-check
 cell naming a province at all, a row a rule may touch -- is handed back to the caller for
 ``normalise_row``, which produces its value, issues and quarantine exactly as before.
@@ -41,9 +41,9 @@ from pyarrow import csv
 from ingest.provinces import Province
 from ingest.submissions.datasets import Dataset
 from ingest.submissions.normalize import (
+    COLUMN_RULES,
     DECIMAL_LIMIT,
     MONEY_LIMIT,
-    QUIET_ROWS,
     _plan,
 )
 from ingest.submissions.values import CellError, is_ambiguous_number
@@ -104,7 +104,7 @@ class ColumnPlan:
     checks: tuple[tuple[int, Callable[[Any], Any]], ...]  # position, parser
     constants: dict[str, str | None]  # raw columns without a cell (skala_usaha_derived)
     extra_positions: tuple[int, ...]
-    quiet: Callable[[dict[str, pa.Array]], pa.Array] | None
+    rules: Callable[[dict[str, pa.Array]], pa.Array] | None  # normalize.COLUMN_RULES
     width: int
     province_code: str
 
@@ -113,10 +113,10 @@ def column_plan(
     dataset: Dataset, columns: list[str | None], province: Province
 ) -> ColumnPlan | None:
     """The plan for a CSV file with these header ``columns``, or None when the dataset has
-    row rules without a quiet-row mask (every row would go the per-row way anyway)."""
+    row rules without a columnar form (every row would go the per-row way anyway)."""
     plan = _plan(dataset)
-    quiet = QUIET_ROWS.get(dataset.name)
-    if plan.rules is not None and quiet is None:
+    rules = COLUMN_RULES.get(dataset.name)
+    if plan.rules is not None and rules is None:
         return None
     position = {name: i for i, name in enumerate(columns) if name is not None}
     by_name = {c.name: c for c in dataset.columns}
@@ -138,7 +138,7 @@ def column_plan(
         checks=checks,
         constants=constants,
         extra_positions=tuple(i for i, name in enumerate(columns) if name is None),
-        quiet=quiet,
+        rules=rules,
         width=len(columns),
         province_code=province.code,
     )
@@ -175,8 +175,8 @@ def decide(plan: ColumnPlan, rows: list[list[Any]]) -> Decided:
         ok = pc.and_(ok, pc.fill_null(pc.equal(arr, ""), True))
     for name, value in plan.constants.items():
         texts[name] = pa.array([value] * n, pa.string())
-    if plan.quiet is not None:
-        ok = pc.and_(ok, pc.fill_null(plan.quiet(texts), False))
+    if plan.rules is not None:
+        ok = pc.and_(ok, pc.fill_null(plan.rules(texts), False))
     ok = pc.fill_null(ok, False)
     undecided = pc.indices_nonzero(pc.invert(ok)).to_pylist()
     return Decided(texts, ok, undecided)
@@ -261,23 +261,27 @@ def _vectorised(arr: pa.Array, kind: str, col: Any) -> tuple[pa.Array | None, pa
 
 def _mapped(cells: Any, parse: Callable, required: bool) -> tuple[pa.Array, pa.Array]:
     """Few distinct values: the column's parser once per distinct cell."""
-    if isinstance(cells, pa.Array):
-        cells = cells.to_pylist()
-    empty = (not required, None)
-    outcome: dict[Any, tuple[bool, str | None]] = {None: empty, "": empty}
-    for raw in set(cells):
-        if raw in outcome:
+    arr = cells if isinstance(cells, pa.Array) else pa.array(cells, pa.string())
+    encoded = pc.dictionary_encode(arr)
+    good: list[bool] = []
+    texts: list[str | None] = []
+    for raw in encoded.dictionary.to_pylist():
+        if raw == "":
+            good.append(not required)
+            texts.append(None)
             continue
         try:
             value = parse(raw)
         except CellError:
-            outcome[raw] = (False, None)
+            good.append(False)
+            texts.append(None)
             continue
-        outcome[raw] = (not (value is None and required), value_text(value))
-    pairs = [outcome[c] for c in cells]
-    good = pa.array([p[0] for p in pairs], pa.bool_())
-    text = pa.array([p[1] for p in pairs], pa.string())
-    return good, text
+        good.append(not (value is None and required))
+        texts.append(value_text(value))
+    indices = encoded.indices
+    decided = pc.take(pa.array(good, pa.bool_()), indices)
+    decided = pc.fill_null(decided, not required)  # a null index: an empty (None) cell
+    return decided, pc.take(pa.array(texts, pa.string()), indices)
 
 
 def _check_column(cells: Iterable[Any], parse: Callable, province_code: str) -> pa.Array:

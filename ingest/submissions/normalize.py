@@ -337,13 +337,17 @@ def _fmt_date(value: date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
+SKALA_BY_OMZET = (  # upper omzet bound (inclusive) of each skala, PP 7/2021
+    (MIKRO_OMZET, "mikro"),
+    (KECIL_OMZET, "kecil"),
+    (MENENGAH_OMZET, "menengah"),
+)
+
+
 def _skala_by_omzet(omzet: Decimal) -> str | None:
-    if omzet <= MIKRO_OMZET:
-        return "mikro"
-    if omzet <= KECIL_OMZET:
-        return "kecil"
-    if omzet <= MENENGAH_OMZET:
-        return "menengah"
+    for bound, skala in SKALA_BY_OMZET:
+        if omzet <= bound:
+            return skala
     return None
 
 
@@ -493,41 +497,42 @@ def _kerja_sama_rules(
         )
 
 
-def _umkm_quiet(texts: Mapping[str, pa.Array]) -> pa.Array:
-    """Rows on which `_umkm_rules` provably does nothing (no issue, no derived skala), for
-    the columnar path (``columnar.py``), from the rows' canonical text. A filter only: every
-    other row goes through `_umkm_rules` itself. Same thresholds, same conditions:
-    skala_usaha declared and either no omzet or the skala of the omzet (which implies
-    omzet <= MENENGAH_OMZET); and no certified halal without its date."""
+def _umkm_columns(texts: dict[str, pa.Array]) -> pa.Array:
+    """`_umkm_rules` over a batch of rows in canonical text (``columnar.py``), for the
+    rows where it adds no issue: returns the mask of those rows and, like the rule, sets
+    skala_usaha (and skala_usaha_derived) from the omzet where skala_usaha is empty. Every
+    other row (a mismatch, omzet above menengah, skala only derivable from the modal,
+    certified halal without its date) is left to `_umkm_rules` itself. The omzet bounds
+    are SKALA_BY_OMZET, the table `_skala_by_omzet` reads."""
     money = pa.decimal128(38, 18)  # omzet < 10^18: 20 whole digits, 18 decimals
     try:
         omzet = pc.cast(texts["omzet_tahunan"], money)
     except pa.ArrowInvalid:  # more decimals than that: let the per-row rule decide
         return pa.array([False] * len(texts["omzet_tahunan"]), pa.bool_())
     by_omzet = pc.case_when(
-        pc.make_struct(
-            pc.less_equal(omzet, pa.scalar(MIKRO_OMZET, money)),
-            pc.less_equal(omzet, pa.scalar(KECIL_OMZET, money)),
-            pc.less_equal(omzet, pa.scalar(MENENGAH_OMZET, money)),
-        ),
-        "mikro",
-        "kecil",
-        "menengah",
+        pc.make_struct(*(pc.less_equal(omzet, pa.scalar(b, money)) for b, _ in SKALA_BY_OMZET)),
+        *(skala for _, skala in SKALA_BY_OMZET),
     )
     declared = texts["skala_usaha"]
-    skala_quiet = pc.and_(
-        pc.is_valid(declared),
-        pc.or_(pc.is_null(omzet), pc.fill_null(pc.equal(declared, by_omzet), False)),
+    derive = pc.and_(pc.is_null(declared), pc.is_valid(by_omzet))
+    skala_quiet = pc.or_(
+        derive,
+        pc.and_(
+            pc.is_valid(declared),
+            pc.or_(pc.is_null(omzet), pc.fill_null(pc.equal(declared, by_omzet), False)),
+        ),
     )
+    texts["skala_usaha"] = pc.if_else(derive, by_omzet, declared)
+    texts["skala_usaha_derived"] = pc.if_else(derive, "t", texts["skala_usaha_derived"])
     halal = texts["sertifikat_halal"]
     certified = pc.fill_null(pc.is_in(halal, pa.array(sorted(HALAL_CERTIFIED))), False)
     halal_quiet = pc.or_(pc.invert(certified), pc.is_valid(texts["tanggal_sertifikat_halal"]))
     return pc.and_(skala_quiet, halal_quiet)
 
 
-# Vectorised "this rule does nothing here" masks; a dataset with rules but no mask here
-# loads every row through the per-row path.
-QUIET_ROWS: dict[str, Callable[[Mapping[str, pa.Array]], pa.Array]] = {"umkm": _umkm_quiet}
+# The row rules over a batch of columns, for the rows they decide without an issue (see
+# columnar.py); a dataset with rules but no entry here loads every row the per-row way.
+COLUMN_RULES: dict[str, Callable[[dict[str, pa.Array]], pa.Array]] = {"umkm": _umkm_columns}
 
 _DATASET_RULES: dict[str, Callable[..., None]] = {
     "umkm": _umkm_rules,
