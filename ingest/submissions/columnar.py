@@ -156,23 +156,23 @@ class Decided:
 
 def decide(plan: ColumnPlan, rows: list[list[Any]]) -> Decided:
     n = len(rows)
-    columns = list(zip(*rows, strict=True)) if rows else []
+    # one conversion of the whole batch (the reader pads every row to the header width),
+    # then each column is a C-level slice of it
+    batch = pa.array(rows, pa.list_(pa.string()))
     ok = pa.array([True] * n, pa.bool_())
     texts: dict[str, pa.Array] = {}
     for name, kind, pos, col in plan.stored:
-        if pos is None:
-            cells: Any = pa.nulls(n, pa.string())
-        else:
-            cells = columns[pos]
+        cells = pa.nulls(n, pa.string()) if pos is None else pc.list_element(batch, pos)
         parse, required, number = plan.parsers[name]
         good, text = _column(cells, kind, col, parse, required, number)
         ok = pc.and_(ok, good)
         texts[name] = text
     for pos, parse in plan.checks:
-        ok = pc.and_(ok, _check_column(columns[pos], parse, plan.province_code))
+        cells = pc.list_element(batch, pos)
+        ok = pc.and_(ok, _check_column(cells, parse, plan.province_code))
     for pos in plan.extra_positions:
-        arr = pa.array(columns[pos], pa.string())
-        ok = pc.and_(ok, pc.fill_null(pc.equal(arr, ""), True))
+        cells = pc.list_element(batch, pos)
+        ok = pc.and_(ok, pc.fill_null(pc.equal(cells, ""), True))
     for name, value in plan.constants.items():
         texts[name] = pa.array([value] * n, pa.string())
     if plan.rules is not None:
@@ -183,12 +183,11 @@ def decide(plan: ColumnPlan, rows: list[list[Any]]) -> Decided:
 
 
 def _column(
-    cells: Any, kind: str, col: Any, parse: Callable, required: bool, number: bool
+    arr: pa.Array, kind: str, col: Any, parse: Callable, required: bool, number: bool
 ) -> tuple[pa.Array, pa.Array]:
     """(cell decided without issue, canonical text) for one column of the batch."""
     if kind in _MAPPED_KINDS:
-        return _mapped(cells, parse, required)
-    arr = cells if isinstance(cells, pa.Array) else pa.array(cells, pa.string())
+        return _mapped(arr, parse, required)
     empty = pc.fill_null(pc.equal(arr, ""), True)
     fast, text = _vectorised(arr, kind, col)
     if fast is None:
@@ -259,9 +258,8 @@ def _vectorised(arr: pa.Array, kind: str, col: Any) -> tuple[pa.Array | None, pa
     return None, None
 
 
-def _mapped(cells: Any, parse: Callable, required: bool) -> tuple[pa.Array, pa.Array]:
+def _mapped(arr: pa.Array, parse: Callable, required: bool) -> tuple[pa.Array, pa.Array]:
     """Few distinct values: the column's parser once per distinct cell."""
-    arr = cells if isinstance(cells, pa.Array) else pa.array(cells, pa.string())
     encoded = pc.dictionary_encode(arr)
     good: list[bool] = []
     texts: list[str | None] = []
@@ -284,19 +282,18 @@ def _mapped(cells: Any, parse: Callable, required: bool) -> tuple[pa.Array, pa.A
     return decided, pc.take(pa.array(texts, pa.string()), indices)
 
 
-def _check_column(cells: Iterable[Any], parse: Callable, province_code: str) -> pa.Array:
+def _check_column(cells: pa.Array, parse: Callable, province_code: str) -> pa.Array:
     """Province-check cells: decided when empty or naming the file's own province."""
-    outcome: dict[Any, bool] = {None: True}
-    for raw in set(cells):
-        if raw in outcome:
-            continue
+    encoded = pc.dictionary_encode(cells)
+    fine: list[bool] = []
+    for raw in encoded.dictionary.to_pylist():
         try:
             code = parse(raw)
         except CellError:
-            outcome[raw] = False
+            fine.append(False)
             continue
-        outcome[raw] = code is None or code == province_code
-    return pa.array([outcome[c] for c in cells], pa.bool_())
+        fine.append(code is None or code == province_code)
+    return pc.fill_null(pc.take(pa.array(fine, pa.bool_()), encoded.indices), True)
 
 
 def batch_output(
