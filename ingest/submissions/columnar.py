@@ -246,15 +246,17 @@ def _vectorised(arr: pa.Array, kind: str, col: Any) -> tuple[pa.Array | None, pa
         return fast, arr
     if kind in _NUMBER_LIMITS:
         fast = pc.fill_null(pc.match_substring_regex(arr, _NUMBER), False)
-        text = pc.replace_substring_regex(arr, r"^[Rr][Pp]\.? ?", "")
+        text = pc.ascii_ltrim(arr, "RrPp. ")  # a clean-shaped cell: `Rp. ` then a digit
         text = pc.replace_substring(text, ".", "")
-        text = pc.replace_substring(text, ",", ".")
         digits = len(str(int(_NUMBER_LIMITS[kind]))) - 1  # below the limit: at most this many
-        short = pc.match_substring_regex(text, f"^[0-9]{{1,{digits}}}(?:\\.|$)")
-        fast = pc.and_(fast, pc.fill_null(short, False))
-        text = pc.replace_substring_regex(text, r"(\.[0-9]*[1-9])0+$", r"\1")
-        text = pc.replace_substring_regex(text, r"\.0+$", "")
-        return fast, text
+        if pc.any(pc.match_substring(text, ",")).as_py():
+            text = pc.replace_substring(text, ",", ".")
+            short = pc.match_substring_regex(text, f"^[0-9]{{1,{digits}}}(?:\\.|$)")
+            text = pc.replace_substring_regex(text, r"(\.[0-9]*[1-9])0+$", r"\1")
+            text = pc.replace_substring_regex(text, r"\.0+$", "")
+        else:
+            short = pc.less_equal(pc.utf8_length(text), digits)
+        return pc.and_(fast, pc.fill_null(short, False)), text
     return None, None
 
 
