@@ -11,6 +11,11 @@ Severities:
 - ``reject_file``: the whole file must be rejected (``file.wrong_province``); the row dict
   is returned as if the issue were absent, the loader decides.
 
+The loader's columnar path (``columnar.py``) decides the clean rows of a CSV batch without
+calling ``normalise_row``: it uses the same per-cell parsers (``_plan``) for every cell it
+cannot recognise by shape, and ``COLUMN_RULES`` (the row rules over columns, only for rows
+they leave without an issue); every other row still comes here.
+
 Rules that need other rows or other submissions (uniqueness, orphan activities, activity
 before signing, row-count drops) belong to the validation gate, not here.
 """
