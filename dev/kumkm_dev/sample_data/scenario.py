@@ -106,27 +106,100 @@ class Plan:
         self.files.append(PlannedFile(path, data, arrival, entry))
         return entry
 
+    def add_rejected(
+        self,
+        path: str,
+        data: bytes,
+        arrival: dt.datetime,
+        *,
+        dataset,
+        province,
+        period,
+        rule: str,
+        tags: list[str],
+        note: str,
+        rows_in_file: int = 0,
+        fmt: str = "csv",
+    ) -> dict:
+        """A file rejected whole for ``rule``: bytes as given, nothing received."""
+        return self.add_bytes(
+            path,
+            data,
+            arrival,
+            dataset=dataset,
+            province=province,
+            period=period,
+            outcome="rejected",
+            rules=[rule],
+            tags=tags,
+            rows_in_file=rows_in_file,
+            note=note,
+            fmt=fmt,
+        )
+
+    def plant(
+        self,
+        folder: str,
+        lay: Layout,
+        rows: list[dict],
+        rng: random.Random,
+        arrival: dt.datetime,
+        *,
+        token: str = "code",
+        suffix: str = "",
+        upper: bool = False,
+        drop: tuple[str, ...] = (),
+        extras: tuple[str, ...] | None = None,
+        province_cells: Province | None = None,
+        tags: list[str] = (),
+        reject: str | None = None,
+        note: str | None = None,
+    ) -> dict:
+        """One submission as a clerk writes it: name the file, build its table, add it.
+
+        ``lay`` (see :func:`layout`) says which dataset, province and period the file is
+        for and how it looks; ``rows`` are its data rows, defects already planted.
+        """
+        name, name_tags = file_name(
+            lay.dataset,
+            lay.prov,
+            lay.period,
+            token=token,
+            suffix=suffix,
+            ext=lay.style.fmt,
+            upper=upper,
+        )
+        cols, table_tags = build_table(
+            lay, rows, rng, drop=drop, extras=extras, province_cells=province_cells
+        )
+        return self.add_table(
+            folder + name,
+            lay,
+            cols,
+            rows,
+            arrival,
+            tags=[*tags, *name_tags, *table_tags],
+            reject=reject,
+            note=note,
+        )
+
     def add_table(
         self,
         path: str,
-        dataset: str,
-        prov: Province,
-        period: str,
+        lay: Layout,
         cols: list[Column],
         rows: list[dict],
-        style: Style,
         arrival: dt.datetime,
         *,
         tags: list[str] = (),
         reject: str | None = None,
         note: str | None = None,
-        rng: random.Random | None = None,
     ) -> dict:
-        rng = rng or self.rng("render", path)
+        dataset, style = lay.dataset, lay.style
         if style.fmt == "csv" and style.encoding == "cp1252":
             ensure_accent(dataset, rows)
         style.modified = arrival - dt.timedelta(hours=2, minutes=17)
-        rendered = render(cols, rows, style, rng)
+        rendered = render(cols, rows, style, self.rng("render", path))
         row_rules = []
         for i, r in enumerate(rows):
             if r.get("_rule"):
@@ -151,8 +224,8 @@ class Plan:
             rendered.data,
             arrival,
             dataset=dataset,
-            province=prov.code,
-            period=period,
+            province=lay.prov.code,
+            period=lay.period,
             outcome=outcome,
             rules=rules,
             tags=all_tags,
@@ -481,6 +554,11 @@ CSV_PROFILES = ("A", "B", "C", "D", "G", "H")
 
 @dataclass
 class Layout:
+    """How one file looks: what it is for, and the clerk's habits (a profile) applied to it."""
+
+    dataset: str
+    prov: Province
+    period: str
     style: Style
     header: str
     cats: str
@@ -511,7 +589,7 @@ def layout(
         st.sheet = rng.choice(("Sheet1", "Data", "Lembar1"))
     st.xlsx_text_numbers = kw.pop("text_numbers", False)
     assert not kw, kw
-    return Layout(st, header, cats, regencies, extras)
+    return Layout(dataset, prov, period, st, header, cats, regencies, extras)
 
 
 EXTRA_LABELS = {
@@ -526,10 +604,8 @@ EXTRA_LABELS = {
 
 
 def build_table(
-    dataset: str,
-    prov: Province,
-    rows: list[dict],
     lay: Layout,
+    rows: list[dict],
     rng: random.Random,
     *,
     drop: tuple[str, ...] = (),
@@ -537,6 +613,7 @@ def build_table(
     province_cells: Province | None = None,
 ) -> tuple[list[Column], list[str]]:
     """Columns + surface-form functions for ``rows``; fills extra-column values in place."""
+    dataset, prov = lay.dataset, lay.prov
     extras = lay.extras if extras is None else extras
     ex = tuple((k, EXTRA_LABELS[k]) for k in extras)
     cols = b.columns(
@@ -584,6 +661,12 @@ def build_table(
             elif k == "no_hp":
                 r[k] = f"08{rng.randrange(10**9, 10**10)}"
     return cols, tags
+
+
+def table_bytes(lay: Layout, rows: list[dict], rng: random.Random) -> bytes:
+    """The rendered file for ``rows`` in ``lay``, for files planted as raw bytes."""
+    cols, _ = build_table(lay, rows, rng)
+    return render(cols, rows, lay.style, rng).data
 
 
 ACCENT_COLUMNS = {
@@ -675,7 +758,7 @@ def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> N
     profile = _profile(plan, "koperasi", prov.code, year)
     token = _token(plan, prov, "koperasi", year)
     folder = f"koperasi/{year}/"
-    suffix, upper, extras, drop = "", False, None, ()
+    upper = False
     tags: list[str] = []
     note = None
     special = None
@@ -719,44 +802,20 @@ def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> N
             rows[i]["_rule"] = "koperasi.inactive_with_rat"
         tags.append("defect")
         note = "warnings only: two suspicious RAT dates, two inactive cooperatives with a RAT"
-    name, ntags = file_name(
-        "koperasi",
-        prov,
-        period,
-        token=token,
-        suffix=suffix,
-        ext="xlsx" if lay.style.fmt == "xlsx" else "csv",
-        upper=upper,
-    )
-    cols, ctags = build_table("koperasi", prov, rows, lay, rng, drop=drop, extras=extras)
-    plan.add_table(
-        folder + name,
-        "koperasi",
-        prov,
-        period,
-        cols,
-        rows,
-        lay.style,
-        arrival,
-        tags=tags + ntags + ctags,
-        note=note,
-    )
+    plan.plant(folder, lay, rows, rng, arrival, token=token, upper=upper, tags=tags, note=note)
 
     if special == "jabar_rejected_resubmission":
-        lay2 = layout("A", "koperasi", prov, period, len(rows), rng)
-        name2, ntags2 = file_name("koperasi", prov, period, token=token, suffix="_revisi")
-        cols2, ctags2 = build_table("koperasi", prov, rows[:-4], lay2, rng, drop=("status_aktif",))
-        plan.add_table(
-            folder + name2,
-            "koperasi",
-            prov,
-            period,
-            cols2,
+        plan.plant(
+            folder,
+            layout("A", "koperasi", prov, period, len(rows), rng),
             rows[:-4],
-            lay2.style,
+            rng,
             arrival + dt.timedelta(days=9, hours=3),
+            token=token,
+            suffix="_revisi",
+            drop=("status_aktif",),
             reject="file.no_header",
-            tags=["defect", "rejected_resubmission", "resubmission"] + ntags2 + ctags2,
+            tags=["defect", "rejected_resubmission", "resubmission"],
             note="revision without the status_aktif column: rejected, the earlier "
             "accepted file stays in force",
         )
@@ -772,21 +831,18 @@ def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> N
         )
         lay2 = layout("B", "koperasi", prov, period, len(srows), rng)
         lay2.style.title_lines = ()
-        name2, ntags2 = file_name("koperasi", prov, period, token="slug", suffix="_v2")
-        cols2, ctags2 = build_table(
-            "koperasi", prov, srows, lay2, rng, extras=("no", "provinsi"), province_cells=sulut
-        )
-        plan.add_table(
-            folder + name2,
-            "koperasi",
-            prov,
-            period,
-            cols2,
+        plan.plant(
+            folder,
+            lay2,
             srows,
-            lay2.style,
+            rng,
             arrival + dt.timedelta(days=5),
+            token="slug",
+            suffix="_v2",
+            extras=("no", "provinsi"),
+            province_cells=sulut,
             reject="file.wrong_province",
-            tags=["defect", "rejected_resubmission", "resubmission"] + ntags2 + ctags2,
+            tags=["defect", "rejected_resubmission", "resubmission"],
             note="Sulawesi Utara's register sent under Gorontalo's name "
             "(provinsi column): rejected, the earlier file stays in force",
         )
@@ -811,19 +867,14 @@ def _koperasi_sultra(plan: Plan, prov: Province) -> None:
 
     # 2023: a semicolon CSV with title lines
     rows23 = figures[2023][0]
-    lay = layout("B", "koperasi", prov, "2023", len(rows23), rng)
-    name, ntags = file_name("koperasi", prov, "2023", token="alias")
-    cols, ctags = build_table("koperasi", prov, rows23, lay, rng)
-    e23 = plan.add_table(
-        "sultra/" + name,
-        "koperasi",
-        prov,
-        "2023",
-        cols,
+    e23 = plan.plant(
+        "sultra/",
+        layout("B", "koperasi", prov, "2023", len(rows23), rng),
         rows23,
-        lay.style,
+        rng,
         utc(2024, 10, 14, 2, 41, 7),
-        tags=ntags + ctags + ["anchor"],
+        token="alias",
+        tags=["anchor"],
     )
 
     # 2024 preliminary: 9 fewer active cooperatives, 5 fewer RATs (Windows-1252, Rp, '-')
@@ -835,19 +886,13 @@ def _koperasi_sultra(plan: Plan, prov: Province) -> None:
         prelim[i].update(status_aktif=False, _active=False)
     for i in rng.sample(rat_active, 5):
         prelim[i].update(tanggal_rat=None, _rat=None)
-    lay = layout("C", "koperasi", prov, "2024", len(prelim), rng)
-    name, ntags = file_name("koperasi", prov, "2024", token="code")
-    cols, ctags = build_table("koperasi", prov, prelim, lay, rng)
-    e_pre = plan.add_table(
-        "sultra/" + name,
-        "koperasi",
-        prov,
-        "2024",
-        cols,
+    e_pre = plan.plant(
+        "sultra/",
+        layout("C", "koperasi", prov, "2024", len(prelim), rng),
         prelim,
-        lay.style,
+        rng,
         utc(2025, 10, 6, 1, 12, 40),
-        tags=ntags + ctags + ["superseded"],
+        tags=["superseded"],
         note="preliminary register, superseded by the _revisi workbook",
     )
 
@@ -856,18 +901,15 @@ def _koperasi_sultra(plan: Plan, prov: Province) -> None:
     lay.style.title_lines = title_lines("koperasi", prov, "2024")
     lay.style.total_row = "JUMLAH"
     lay.style.sheet = "Koperasi Sultra"
-    name, ntags = file_name("koperasi", prov, "2024", token="slug", suffix="_revisi", ext="xlsx")
-    cols, ctags = build_table("koperasi", prov, rows24, lay, rng)
-    e24 = plan.add_table(
-        "sultra/" + name,
-        "koperasi",
-        prov,
-        "2024",
-        cols,
+    e24 = plan.plant(
+        "sultra/",
+        lay,
         rows24,
-        lay.style,
+        rng,
         utc(2025, 10, 20, 3, 5, 0),
-        tags=ntags + ctags + ["anchor", "resubmission"],
+        token="slug",
+        suffix="_revisi",
+        tags=["anchor", "resubmission"],
         note="revised register after the Satgas verification: in force",
     )
     fig_pre = b.koperasi_figures(prelim, 2024)
@@ -980,25 +1022,16 @@ def _umkm_file(plan: Plan, prov: Province, period: str, rows: list[dict]) -> Non
     lay = layout(profile, "umkm", prov, period, len(rows), rng)
     if extras is None and code in ("35", "73") and period == "2024":
         extras = ("provinsi",)
-    name, ntags = file_name(
-        "umkm",
-        prov,
-        period,
+    e = plan.plant(
+        folder,
+        lay,
+        rows,
+        rng,
+        arrival,
         token=token,
         suffix=suffix,
-        ext="xlsx" if lay.style.fmt == "xlsx" else "csv",
-    )
-    cols, ctags = build_table("umkm", prov, rows, lay, rng, extras=extras)
-    e = plan.add_table(
-        folder + name,
-        "umkm",
-        prov,
-        period,
-        cols,
-        rows,
-        lay.style,
-        arrival,
-        tags=tags + ntags + ctags,
+        extras=extras,
+        tags=tags,
         note=note,
     )
     if code in UMKM_SEMESTER_PROVINCES and period.endswith("S1"):
@@ -1070,15 +1103,14 @@ def _junk(
 ) -> None:
     name, ntags = file_name("umkm", prov, period, token="alias")
     data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + rng.randbytes(4096)
-    plan.add_bytes(
+    plan.add_rejected(
         f"umkm/{period}/" + name,
         data,
         arrival,
         dataset="umkm",
         province=prov.code,
         period=period,
-        outcome="rejected",
-        rules=["file.unreadable"],
+        rule="file.unreadable",
         tags=["defect"] + ntags,
         note="a PNG screenshot saved under a .csv name",
     )
@@ -1088,40 +1120,31 @@ def _umkm_missing_column(plan, prov, period, rows, rng, arrival) -> None:
     lay = layout("E", "umkm", prov, period, len(rows), rng)
     for r in rows:
         r["nama_pemilik"] = f"{rng.choice(('Bapak', 'Ibu'))} {rng.choice(ref.OWNER_NAMES)}"
-    name, ntags = file_name("umkm", prov, period, token="alias", ext="xlsx")
-    cols, ctags = build_table(
-        "umkm", prov, rows, lay, rng, drop=("nama_usaha",), extras=("nama_pemilik",)
-    )
-    plan.add_table(
-        f"umkm/{period}/" + name,
-        "umkm",
-        prov,
-        period,
-        cols,
+    plan.plant(
+        f"umkm/{period}/",
+        lay,
         rows,
-        lay.style,
+        rng,
         arrival,
+        token="alias",
+        drop=("nama_usaha",),
+        extras=("nama_pemilik",),
         reject="file.no_header",
-        tags=["defect"] + ntags + ctags,
+        tags=["defect"],
         note="no nama_usaha column (the clerk sent nama pemilik instead)",
     )
 
 
 def _umkm_header_only(plan, prov, period, rows, rng, arrival) -> None:
-    lay = layout("A", "umkm", prov, period, 0, rng)
-    name, ntags = file_name("umkm", prov, period, token="alias")
-    cols, ctags = build_table("umkm", prov, [], lay, rng)
-    plan.add_table(
-        f"umkm/{period}/" + name,
-        "umkm",
-        prov,
-        period,
-        cols,
+    plan.plant(
+        f"umkm/{period}/",
+        layout("A", "umkm", prov, period, 0, rng),
         [],
-        lay.style,
+        rng,
         arrival,
+        token="alias",
         reject="file.empty",
-        tags=["defect", "corrected_resubmission"] + ntags + ctags,
+        tags=["defect", "corrected_resubmission"],
         note="header row only, no data rows; a corrected _v2 follows",
     )
 
@@ -1132,19 +1155,15 @@ def _umkm_tie(plan, prov, period, rows, rng, arrival) -> None:
         ("", rows[:-3], ["superseded"]),
         ("_v2", rows, ["resubmission", "resubmission_same_mtime"]),
     ):
-        lay = layout("H", "umkm", prov, period, len(rs), rng)
-        name, ntags = file_name("umkm", prov, period, token="alias", suffix=suffix)
-        cols, ctags = build_table("umkm", prov, rs, lay, rng)
-        plan.add_table(
-            f"umkm/{period}/" + name,
-            "umkm",
-            prov,
-            period,
-            cols,
+        plan.plant(
+            f"umkm/{period}/",
+            layout("H", "umkm", prov, period, len(rs), rng),
             rs,
-            lay.style,
+            rng,
             arrival,
-            tags=extra_tags + ntags + ctags,
+            token="alias",
+            suffix=suffix,
+            tags=extra_tags,
             note="same mtime as its sibling; ties are broken by name",
         )
 
@@ -1229,19 +1248,16 @@ def _indikator_file(
         folder = "papua/"
     if prov.code == "62" and period == "2024S1":
         # a corrupt workbook first, the CSV two days later
-        lay = layout("E", "indikator_umkm", prov, period, 1, frng)
-        cols, ctags = build_table("indikator_umkm", prov, [dict(row)], lay, frng)
-        good = render(cols, [row], lay.style, frng).data
+        good = table_bytes(layout("E", "indikator_umkm", prov, period, 1, frng), [row], frng)
         name, ntags = file_name("indikator_umkm", prov, period, token="alias", ext="xlsx")
-        plan.add_bytes(
+        plan.add_rejected(
             folder + name,
             good[: len(good) * 3 // 5],
             arrival,
             dataset="indikator_umkm",
             province=prov.code,
             period=period,
-            outcome="rejected",
-            rules=["file.unreadable"],
+            rule="file.unreadable",
             tags=["defect", "corrected_resubmission", "xlsx"] + ntags,
             fmt="xlsx",
             note="truncated upload (corrupt zip); the CSV follows two days later",
@@ -1249,25 +1265,14 @@ def _indikator_file(
         arrival += dt.timedelta(days=2)
         profile = "A"
         tags += ["corrected_resubmission", "resubmission"]
-    lay = layout(profile, "indikator_umkm", prov, period, 1, frng)
-    name, ntags = file_name(
-        "indikator_umkm",
-        prov,
-        period,
-        token=token,
-        ext="xlsx" if lay.style.fmt == "xlsx" else "csv",
-    )
-    cols, ctags = build_table("indikator_umkm", prov, [row], lay, frng)
-    return plan.add_table(
-        folder + name,
-        "indikator_umkm",
-        prov,
-        period,
-        cols,
+    return plan.plant(
+        folder,
+        layout(profile, "indikator_umkm", prov, period, 1, frng),
         [row],
-        lay.style,
+        frng,
         arrival,
-        tags=tags + ntags + ctags,
+        token=token,
+        tags=tags,
     )
 
 
@@ -1687,15 +1692,14 @@ def _kerja_sama_files(plan, prov, period, agreements, activities, arrival, rng) 
         arr = arrival if dataset == "kerja_sama" else arrival + dt.timedelta(minutes=7)
         if code == "64" and dataset == "kegiatan_kerja_sama":
             name, ntags = file_name(dataset, prov, period, token=token)
-            plan.add_bytes(
+            plan.add_rejected(
                 folder + name,
                 b"",
                 arr,
                 dataset=dataset,
                 province=code,
                 period=period,
-                outcome="rejected",
-                rules=["file.empty"],
+                rule="file.empty",
                 tags=["defect"] + ntags,
                 note="0-byte upload",
             )
@@ -1705,22 +1709,7 @@ def _kerja_sama_files(plan, prov, period, agreements, activities, arrival, rng) 
             lay.style.dates = "id_long"  # "16 Juni 2023"
         if code == "11" and dataset == "kerja_sama":
             lay.style.dates = "id_short"  # "5 Nov 2025"
-        name, ntags = file_name(
-            dataset, prov, period, token=token, ext="xlsx" if lay.style.fmt == "xlsx" else "csv"
-        )
-        cols, ctags = build_table(dataset, prov, rows, lay, rng)
-        plan.add_table(
-            folder + name,
-            dataset,
-            prov,
-            period,
-            cols,
-            rows,
-            lay.style,
-            arr,
-            tags=tags + ntags + ctags,
-            note=note,
-        )
+        plan.plant(folder, lay, rows, rng, arr, token=token, tags=tags, note=note)
 
 
 # ---- file-name defects ----------------------------------------------------------------------
@@ -1734,18 +1723,14 @@ def _name_defects(plan: Plan) -> None:
         b.kegiatan_row(rng, "007/NK/DKUMKM-ST/V/2023", b.D(2025, 3, 18), "pelatihan")
         for _ in range(6)
     ]
-    lay = layout("A", "kegiatan_kerja_sama", sultra, "2025", len(rows), rng)
-    cols, ctags = build_table("kegiatan_kerja_sama", sultra, rows, lay, rng)
-    rendered = render(cols, rows, lay.style, rng)
-    plan.add_bytes(
+    plan.add_rejected(
         "sultra/pelatihan_sultra_2025.csv",
-        rendered.data,
+        table_bytes(layout("A", "kegiatan_kerja_sama", sultra, "2025", len(rows), rng), rows, rng),
         utc(2025, 7, 2, 4, 0, 0),
         dataset=None,
         province="74",
         period="2025",
-        outcome="rejected",
-        rules=["file.name_unknown_dataset"],
+        rule="file.name_unknown_dataset",
         tags=["defect", "csv_comma", "utf8"],
         rows_in_file=len(rows),
         note="'pelatihan' is not a dataset",
@@ -1753,18 +1738,14 @@ def _name_defects(plan: Plan) -> None:
     # unknown province: the old name of Papua
     reg = b.koperasi_register(plan.rng("irian-reg"), papua, 25)
     rows = b.koperasi_rows(plan.rng("irian-rows"), reg, 2024, n_active=18, n_rat=6, n_on_time=5)
-    lay = layout("A", "koperasi", papua, "2024", len(rows), rng)
-    cols, ctags = build_table("koperasi", papua, rows, lay, rng)
-    rendered = render(cols, rows, lay.style, rng)
-    plan.add_bytes(
+    plan.add_rejected(
         "koperasi/2024/koperasi_irian-jaya_2024.csv",
-        rendered.data,
+        table_bytes(layout("A", "koperasi", papua, "2024", len(rows), rng), rows, rng),
         utc(2025, 10, 30, 6, 30, 0),
         dataset="koperasi",
         province=None,
         period="2024",
-        outcome="rejected",
-        rules=["file.name_unknown_province"],
+        rule="file.name_unknown_province",
         tags=["defect", "csv_comma", "utf8"],
         rows_in_file=len(rows),
         note="'irian-jaya' is not in the province table",
@@ -1777,18 +1758,14 @@ def _name_defects(plan: Plan) -> None:
         "tenaga_kerja_umkm": 803_112,
         "sumber": "Dinas Koperasi dan UKM Provinsi Bali",
     }
-    lay = layout("B", "indikator_umkm", bali, "2024S2", 1, rng)
-    cols, ctags = build_table("indikator_umkm", bali, [row], lay, rng)
-    rendered = render(cols, [row], lay.style, rng)
-    plan.add_bytes(
+    plan.add_rejected(
         "indikator_umkm/indikator_umkm_bali_2024S3.csv",
-        rendered.data,
+        table_bytes(layout("B", "indikator_umkm", bali, "2024S2", 1, rng), [row], rng),
         utc(2025, 2, 11, 3, 15, 0),
         dataset="indikator_umkm",
         province="51",
         period=None,
-        outcome="rejected",
-        rules=["file.name_bad_period"],
+        rule="file.name_bad_period",
         tags=["defect", "csv_semicolon", "utf8_bom"],
         rows_in_file=1,
         note="'2024S3' is not a period",
@@ -1880,15 +1857,14 @@ def _rejected_revisions(plan: Plan) -> None:
     ]
     for path, dataset, period, data, rows, rule, note in gate_rejected + loader_rejected:
         by_gate = rule.startswith("gx.")
-        entry = plan.add_bytes(
+        entry = plan.add_rejected(
             path,
             data,
             arrival,
             dataset=dataset,
             province="34",
             period=period,
-            outcome="rejected",
-            rules=[rule],
+            rule=rule,
             tags=[
                 "defect",
                 "rejected_resubmission",
