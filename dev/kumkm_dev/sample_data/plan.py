@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import hashlib
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ingest.periods import tanggal
@@ -115,6 +115,28 @@ class Plan:
             note=note,
             fmt=fmt,
         )
+
+    def add_duplicate(
+        self, path: str, original: dict, arrival: dt.datetime, *, tags: list[str]
+    ) -> dict:
+        """The bytes of the planted file ``original`` (its entry) again, under ``path``."""
+        data = next(f.data for f in self.files if f.entry is original)
+        entry = self.add_bytes(
+            path,
+            data,
+            arrival,
+            dataset=original["dataset"],
+            province=original["province_code"],
+            period=original["period"],
+            outcome="duplicate",
+            rules=[],
+            tags=tags + original["variant"],
+            rows_in_file=original["rows_in_file"],
+            note=f"byte-identical copy of {original['path']}",
+        )
+        reading = ("header_row", "columns", "total_row", "encoding", "delimiter")
+        entry.update({k: original[k] for k in reading})
+        return entry
 
     def plant(
         self,
@@ -545,8 +567,15 @@ class Layout:
 
 
 def layout(
-    profile: str, dataset: str, prov: Province, period: str, nrows: int, rng: random.Random
+    profile: str,
+    dataset: str,
+    prov: Province,
+    period: str,
+    nrows: int,
+    rng: random.Random,
+    **style: object,
 ) -> Layout:
+    """The clerk ``profile`` applied to one file; ``style`` overrides it for this file only."""
     kw, header, cats, regencies, extras = PROFILES[profile]
     kw = dict(kw)
     st = Style(fmt=kw.pop("fmt"))
@@ -567,7 +596,7 @@ def layout(
         st.sheet = rng.choice(("Sheet1", "Data", "Lembar1"))
     st.xlsx_text_numbers = kw.pop("text_numbers", False)
     assert not kw, kw
-    return Layout(dataset, prov, period, st, header, cats, regencies, extras)
+    return Layout(dataset, prov, period, replace(st, **style), header, cats, regencies, extras)
 
 
 EXTRA_LABELS = {

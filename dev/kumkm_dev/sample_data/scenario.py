@@ -143,26 +143,11 @@ def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> N
         token = "slug"
     lay = layout(profile, "koperasi", prov, period, len(rows), rng)
     if special == "kalbar_quarantine":
-        idx = rng.sample([i for i, r in enumerate(rows) if r["_active"]], 3)
-        rows[idx[0]]["aset"] = Raw("1O.250.000")
-        rows[idx[0]]["_rule"] = "value.not_a_number"
-        rows[idx[1]]["modal_sendiri"] = -5_000_000
-        rows[idx[1]]["_rule"] = "value.negative"
-        rows[idx[2]]["nama_koperasi"] = None
-        rows[idx[2]]["_rule"] = "value.required"
+        _koperasi_quarantine(rows, rng)
         tags.append("defect")
         note = "three rows quarantined: unparseable aset, negative modal_sendiri, empty nama"
     elif special == "sumut_warnings":
-        active_no_rat = [i for i, r in enumerate(rows) if r["_active"] and not r["tanggal_rat"]]
-        inactive = [i for i, r in enumerate(rows) if not r["_active"]]
-        a, c = rng.sample(active_no_rat, 2), rng.sample(inactive, 2)
-        rows[a[0]]["tanggal_rat"] = b.D(year + 2, 2, 10)  # typed 2026 for 2025
-        rows[a[1]]["tanggal_rat"] = b.D(year, 3, 15)  # the RAT of the previous book year
-        for i in a:
-            rows[i]["_rule"] = "koperasi.rat_outside_window"
-        for i in c:
-            rows[i]["tanggal_rat"] = b.rand_date(rng, b.D(year + 1, 3, 1), b.D(year + 1, 5, 31))
-            rows[i]["_rule"] = "koperasi.inactive_with_rat"
+        _koperasi_rat_warnings(rows, rng, year)
         tags.append("defect")
         note = "warnings only: two suspicious RAT dates, two inactive cooperatives with a RAT"
     plan.plant(folder, lay, rows, rng, arrival, token=token, upper=upper, tags=tags, note=note)
@@ -192,11 +177,9 @@ def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> N
             n_rat=30,
             n_on_time=25,
         )
-        lay2 = layout("B", "koperasi", prov, period, len(srows), rng)
-        lay2.style.title_lines = ()
         plan.plant(
             folder,
-            lay2,
+            layout("B", "koperasi", prov, period, len(srows), rng, title_lines=()),
             srows,
             rng,
             arrival + dt.timedelta(days=5),
@@ -209,6 +192,29 @@ def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> N
             note="Sulawesi Utara's register sent under Gorontalo's name "
             "(provinsi column): rejected, the earlier file stays in force",
         )
+
+
+def _koperasi_quarantine(rows: list[dict], rng: random.Random) -> None:
+    idx = rng.sample([i for i, r in enumerate(rows) if r["_active"]], 3)
+    rows[idx[0]]["aset"] = Raw("1O.250.000")
+    rows[idx[0]]["_rule"] = "value.not_a_number"
+    rows[idx[1]]["modal_sendiri"] = -5_000_000
+    rows[idx[1]]["_rule"] = "value.negative"
+    rows[idx[2]]["nama_koperasi"] = None
+    rows[idx[2]]["_rule"] = "value.required"
+
+
+def _koperasi_rat_warnings(rows: list[dict], rng: random.Random, year: int) -> None:
+    active_no_rat = [i for i, r in enumerate(rows) if r["_active"] and not r["tanggal_rat"]]
+    inactive = [i for i, r in enumerate(rows) if not r["_active"]]
+    a, c = rng.sample(active_no_rat, 2), rng.sample(inactive, 2)
+    rows[a[0]]["tanggal_rat"] = b.D(year + 2, 2, 10)  # typed 2026 for 2025
+    rows[a[1]]["tanggal_rat"] = b.D(year, 3, 15)  # the RAT of the previous book year
+    for i in a:
+        rows[i]["_rule"] = "koperasi.rat_outside_window"
+    for i in c:
+        rows[i]["tanggal_rat"] = b.rand_date(rng, b.D(year + 1, 3, 1), b.D(year + 1, 5, 31))
+        rows[i]["_rule"] = "koperasi.inactive_with_rat"
 
 
 def _koperasi_sultra(plan: Plan, prov: Province) -> None:
@@ -260,13 +266,19 @@ def _koperasi_sultra(plan: Plan, prov: Province) -> None:
     )
 
     # 2024 revision (the anchor): workbook, title lines, native dates, JUMLAH row
-    lay = layout("E", "koperasi", prov, "2024", len(rows24), rng)
-    lay.style.title_lines = title_lines("koperasi", prov, "2024")
-    lay.style.total_row = "JUMLAH"
-    lay.style.sheet = "Koperasi Sultra"
     e24 = plan.plant(
         "sultra/",
-        lay,
+        layout(
+            "E",
+            "koperasi",
+            prov,
+            "2024",
+            len(rows24),
+            rng,
+            title_lines=title_lines("koperasi", prov, "2024"),
+            total_row="JUMLAH",
+            sheet="Koperasi Sultra",
+        ),
         rows24,
         rng,
         utc(2025, 10, 20, 3, 5, 0),
@@ -409,21 +421,8 @@ def _umkm_file(plan: Plan, prov: Province, period: str, rows: list[dict]) -> Non
     if code == "51":
         # the same bytes sent again under another name, a month later
         name2, ntags2 = file_name("umkm", prov, period, token="code", suffix="_final")
-        plan.add_bytes(
-            "arsip/" + name2,
-            plan.files[-1].data,
-            arrival + dt.timedelta(days=30),
-            dataset="umkm",
-            province=code,
-            period=period,
-            outcome="duplicate",
-            rules=[],
-            tags=["duplicate_copy"] + ntags2 + e["variant"],
-            rows_in_file=len(rows),
-            note=f"byte-identical copy of {e['path']}",
-        )
-        plan.files[-1].entry.update(
-            {k: e[k] for k in ("header_row", "columns", "total_row", "encoding", "delimiter")}
+        plan.add_duplicate(
+            "arsip/" + name2, e, arrival + dt.timedelta(days=30), tags=["duplicate_copy"] + ntags2
         )
 
 
