@@ -116,6 +116,36 @@ class Plan:
             fmt=fmt,
         )
 
+    def reject_bytes(
+        self,
+        folder: str,
+        dataset: str,
+        prov: Province,
+        period: str,
+        data: bytes,
+        arrival: dt.datetime,
+        *,
+        token: str,
+        rule: str,
+        tags: list[str],
+        note: str,
+        fmt: str = "csv",
+    ) -> dict:
+        """Bytes that are no table (empty, junk, truncated) under a well-formed file name."""
+        name, name_tags = file_name(dataset, prov, period, token=token, ext=fmt)
+        return self.add_rejected(
+            folder + name,
+            data,
+            arrival,
+            dataset=dataset,
+            province=prov.code,
+            period=period,
+            rule=rule,
+            tags=[*tags, *name_tags],
+            note=note,
+            fmt=fmt,
+        )
+
     def add_duplicate(
         self, path: str, original: dict, arrival: dt.datetime, *, tags: list[str]
     ) -> dict:

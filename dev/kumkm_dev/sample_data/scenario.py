@@ -463,17 +463,16 @@ def _umkm_skala_warnings(rows: list[dict], rng: random.Random) -> None:
 def _junk(
     plan: Plan, prov: Province, period: str, rng: random.Random, arrival: dt.datetime
 ) -> None:
-    name, ntags = file_name("umkm", prov, period, token="alias")
-    data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + rng.randbytes(4096)
-    plan.add_rejected(
-        f"umkm/{period}/" + name,
-        data,
+    plan.reject_bytes(
+        f"umkm/{period}/",
+        "umkm",
+        prov,
+        period,
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + rng.randbytes(4096),
         arrival,
-        dataset="umkm",
-        province=prov.code,
-        period=period,
+        token="alias",
         rule="file.unreadable",
-        tags=["defect"] + ntags,
+        tags=["defect"],
         note="a PNG screenshot saved under a .csv name",
     )
 
@@ -611,16 +610,16 @@ def _indikator_file(
     if prov.code == "62" and period == "2024S1":
         # a corrupt workbook first, the CSV two days later
         good = table_bytes(layout("E", "indikator_umkm", prov, period, 1, frng), [row], frng)
-        name, ntags = file_name("indikator_umkm", prov, period, token="alias", ext="xlsx")
-        plan.add_rejected(
-            folder + name,
+        plan.reject_bytes(
+            folder,
+            "indikator_umkm",
+            prov,
+            period,
             good[: len(good) * 3 // 5],
             arrival,
-            dataset="indikator_umkm",
-            province=prov.code,
-            period=period,
+            token="alias",
             rule="file.unreadable",
-            tags=["defect", "corrected_resubmission", "xlsx"] + ntags,
+            tags=["defect", "corrected_resubmission", "xlsx"],
             fmt="xlsx",
             note="truncated upload (corrupt zip); the CSV follows two days later",
         )
@@ -983,6 +982,12 @@ def _agreement_anchor(agreements, activities, as_of, plan) -> dict:
     }
 
 
+DATE_HABITS = {  # dates written in words, whatever the profile says
+    ("74", "kegiatan_kerja_sama"): {"dates": "id_long"},  # "16 Juni 2023"
+    ("11", "kerja_sama"): {"dates": "id_short"},  # "5 Nov 2025"
+}
+
+
 def _kerja_sama_files(plan, prov, period, agreements, activities, arrival, rng) -> None:
     code = prov.code
     _, as_of = b.period_bounds(period)
@@ -1003,48 +1008,12 @@ def _kerja_sama_files(plan, prov, period, agreements, activities, arrival, rng) 
         folder = "jatim/"
     elif code == "52":
         ks_profile = "A"
-        signed = b.D(2024, 9, 2)
-        bad = [
-            {
-                **b.kerja_sama_rows(random.Random("ntb-bad"), prov, b.D(2025, 6, 30), 1)[0][0],
-                "tanggal_tanda_tangan": signed,
-                "tanggal_berakhir": b.D(2023, 9, 2),
-                "status": "berjalan",
-                "_rule": "kerja_sama.end_not_after_signing",
-            },
-            {
-                **b.kerja_sama_rows(random.Random("ntb-bad2"), prov, b.D(2025, 6, 30), 1)[0][0],
-                "nama_mitra": None,
-                "_rule": "value.required",
-            },
-        ]
-        for i, row in enumerate(bad):
-            kind = {"MoU": "NK", "PKS": "PKS", "Kesepakatan Bersama": "KB"}[row["jenis_dokumen"]]
-            row["nomor_dokumen"] = b.doc_number(900 + i, kind, prov, row["tanggal_tanda_tangan"])
-            agreements.insert(rng.randint(1, len(agreements) - 1), row)
+        _kerja_sama_quarantine(prov, agreements, rng)
         ks_tags.append("defect")
         ks_note = "two rows quarantined: end date before signing, empty nama_mitra"
     elif code == "32":
         kg_profile = "D"
-        docs = [
-            a["nomor_dokumen"]
-            for a in agreements
-            if a["status"] not in ("draf", "dibatalkan")
-            and a["tanggal_tanda_tangan"] < b.D(2025, 1, 1)
-            and (a["tanggal_berakhir"] is None or a["tanggal_berakhir"] > as_of)
-        ]
-        bad1 = {
-            **b.kegiatan_row(rng, docs[0], b.D(2025, 5, 14), "temu bisnis"),
-            "nilai_transaksi": -2_500_000,
-            "_rule": "value.negative",
-        }
-        bad2 = {
-            **b.kegiatan_row(rng, docs[-1], b.D(2025, 6, 3), "pelatihan"),
-            "jumlah_peserta": Raw("tiga puluh"),
-            "_rule": "value.not_a_number",
-        }
-        activities.insert(len(activities) // 2, bad1)
-        activities.append(bad2)
+        _kegiatan_quarantine(agreements, activities, as_of, rng)
         kg_tags.append("defect")
         kg_note = "two rows quarantined: negative nilai_transaksi, unparseable jumlah_peserta"
     for dataset, rows, profile, tags, note in (
@@ -1053,25 +1022,69 @@ def _kerja_sama_files(plan, prov, period, agreements, activities, arrival, rng) 
     ):
         arr = arrival if dataset == "kerja_sama" else arrival + dt.timedelta(minutes=7)
         if code == "64" and dataset == "kegiatan_kerja_sama":
-            name, ntags = file_name(dataset, prov, period, token=token)
-            plan.add_rejected(
-                folder + name,
+            plan.reject_bytes(
+                folder,
+                dataset,
+                prov,
+                period,
                 b"",
                 arr,
-                dataset=dataset,
-                province=code,
-                period=period,
+                token=token,
                 rule="file.empty",
-                tags=["defect"] + ntags,
+                tags=["defect"],
                 note="0-byte upload",
             )
             continue
-        lay = layout(profile, dataset, prov, period, len(rows), rng)
-        if code == "74" and dataset == "kegiatan_kerja_sama":
-            lay.style.dates = "id_long"  # "16 Juni 2023"
-        if code == "11" and dataset == "kerja_sama":
-            lay.style.dates = "id_short"  # "5 Nov 2025"
+        lay = layout(
+            profile, dataset, prov, period, len(rows), rng, **DATE_HABITS.get((code, dataset), {})
+        )
         plan.plant(folder, lay, rows, rng, arr, token=token, tags=tags, note=note)
+
+
+def _kerja_sama_quarantine(prov: Province, agreements: list[dict], rng: random.Random) -> None:
+    signed = b.D(2024, 9, 2)
+    bad = [
+        {
+            **b.kerja_sama_rows(random.Random("ntb-bad"), prov, b.D(2025, 6, 30), 1)[0][0],
+            "tanggal_tanda_tangan": signed,
+            "tanggal_berakhir": b.D(2023, 9, 2),
+            "status": "berjalan",
+            "_rule": "kerja_sama.end_not_after_signing",
+        },
+        {
+            **b.kerja_sama_rows(random.Random("ntb-bad2"), prov, b.D(2025, 6, 30), 1)[0][0],
+            "nama_mitra": None,
+            "_rule": "value.required",
+        },
+    ]
+    for i, row in enumerate(bad):
+        kind = {"MoU": "NK", "PKS": "PKS", "Kesepakatan Bersama": "KB"}[row["jenis_dokumen"]]
+        row["nomor_dokumen"] = b.doc_number(900 + i, kind, prov, row["tanggal_tanda_tangan"])
+        agreements.insert(rng.randint(1, len(agreements) - 1), row)
+
+
+def _kegiatan_quarantine(
+    agreements: list[dict], activities: list[dict], as_of: dt.date, rng: random.Random
+) -> None:
+    docs = [
+        a["nomor_dokumen"]
+        for a in agreements
+        if a["status"] not in ("draf", "dibatalkan")
+        and a["tanggal_tanda_tangan"] < b.D(2025, 1, 1)
+        and (a["tanggal_berakhir"] is None or a["tanggal_berakhir"] > as_of)
+    ]
+    bad1 = {
+        **b.kegiatan_row(rng, docs[0], b.D(2025, 5, 14), "temu bisnis"),
+        "nilai_transaksi": -2_500_000,
+        "_rule": "value.negative",
+    }
+    bad2 = {
+        **b.kegiatan_row(rng, docs[-1], b.D(2025, 6, 3), "pelatihan"),
+        "jumlah_peserta": Raw("tiga puluh"),
+        "_rule": "value.not_a_number",
+    }
+    activities.insert(len(activities) // 2, bad1)
+    activities.append(bad2)
 
 
 # ---- file-name defects ----------------------------------------------------------------------
