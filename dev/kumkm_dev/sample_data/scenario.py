@@ -1,5 +1,24 @@
 """The sample dropzone: which files, in which variants, with which planted defects.
 
+Every province sends its regular files in the layout of a clerk profile (:data:`.plan.PROFILES`);
+the stories planted on top, by dataset:
+
+- koperasi 2023 and 2024: Sulawesi Tenggara's preliminary 2024 register superseded by a
+  ``_revisi`` workbook (the ``cooperative_health`` anchor); Kalimantan Barat three quarantined
+  rows; Sumatera Utara warnings only; Jawa Barat a revision without ``status_aktif`` and
+  Gorontalo Sulawesi Utara's register, both rejected while the earlier file stays in force;
+- umkm 2024 (Jawa Timur and Sulawesi Tenggara also by semester, the ``umkm_register``
+  anchor): Nusa Tenggara Timur a PNG, Kalimantan Selatan a missing column, Maluku Utara a
+  header-only file then a ``_v2``, Jawa Barat eight quarantined rows, Banten skala warnings,
+  DI Yogyakarta two files with the same mtime, Bali a byte-identical copy;
+- indikator_umkm by semester (and year for some): Jawa Timur's share (the ``umkm_share``
+  anchor), Kalimantan Tengah a truncated workbook then a CSV;
+- kerja_sama and kegiatan 2025Q2: Sulawesi Tenggara's agreements (the
+  ``agreement_implementation`` anchor), quarantined rows in Nusa Tenggara Barat and Jawa
+  Barat, a 0-byte upload from Kalimantan Timur;
+- file-name defects (unknown dataset, unknown province, bad period) and DI Yogyakarta's
+  rejected revision of every dataset.
+
 Everything random comes from ``random.Random`` instances seeded with the generator's seed
 plus a label of what is being generated, so adding a file never changes another one.
 """
