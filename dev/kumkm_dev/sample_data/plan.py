@@ -35,6 +35,8 @@ class PlannedFile:
 
 @dataclass
 class Plan:
+    """Every planted file with its manifest entry, in memory until the dropzone is written."""
+
     seed: int
     scale: str
     files: list[PlannedFile] = field(default_factory=list)
@@ -65,6 +67,7 @@ class Plan:
         note: str | None = None,
         fmt: str = "csv",
     ) -> dict:
+        """Bytes as given, with the outcome the caller plants; the other adders build on it."""
         entry = {
             "path": path,
             "dataset": dataset,
