@@ -148,7 +148,7 @@ def root(generated) -> Path:
 # ---- size, speed, determinism --------------------------------------------------------------
 
 
-def test_small_scale_is_small_and_fast(generated, capsys):
+def test_small_scale_is_small(generated, capsys):
     root, m, elapsed = generated
     s = m.summary()
     with capsys.disabled():
@@ -156,7 +156,6 @@ def test_small_scale_is_small_and_fast(generated, capsys):
             f"\n[sample_data] {s['files']} files, {s['rows_in_files']} data rows, "
             f"outcomes {s['outcomes']}, generated in {elapsed:.2f}s"
         )
-    assert elapsed < 20
     assert s["rows_in_files"] <= 60_000
     assert s["provinces"] == 38
     assert {e["province_code"] for e in m.files if e["dataset"] == "koperasi"} >= {
