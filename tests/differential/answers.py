@@ -23,9 +23,15 @@ severity, success, element/unexpected counts, rows quarantined).
 
 Per relation of the schema `marts` (tables and views): row count and md5 of its rows, each
 rendered as text with every `*submission_id` column replaced by that submission's file
-path, ordered by that text. Columns left out because they differ between two runs of the
-same code: none but the submission ids above (found by recording twice; the only
-clock-dependent column, `submission_compliance.as_of`, is pinned by KUMKM_AS_OF below).
+path, ordered by that text.
+
+What differs between two runs of the same code (found by recording twice) and is therefore
+rewritten, never dropped: the submission ids (mart columns `*submission_id` -> file path;
+"submission 12 (" in the details of file.duplicate and file.same_rows_as_other_period ->
+"submission {id} (", the file path follows in the text). The marts' one clock,
+`submission_compliance.as_of`, is pinned by KUMKM_AS_OF (AS_OF below). Timestamps of the
+log (file_mtime, arrived_at, validated_at) and of the gate (validated_at, run_id) are not
+recorded at all.
 
 The reliability corpus names two files after the running year and quarter (a future
 period, the current one), and the loader's message for a future period quotes today's
@@ -37,6 +43,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from datetime import UTC, datetime, timedelta, timezone
@@ -94,7 +101,7 @@ def submissions(conn) -> dict[str, dict[str, Any]]:
             "rows_total_skipped": skipped,
             "sheet_name": sheet,
             "duplicate_of": dup,
-            "reasons": reasons,
+            "reasons": _without_ids(reasons),
             "quarantine": [
                 list(r)
                 for r in conn.execute(
@@ -121,6 +128,21 @@ def submissions(conn) -> dict[str, dict[str, Any]]:
             ],
         }
     return out
+
+
+# "byte-identical to submission 12 (path, ...)", "every row equals submission 12 (path, ...)":
+# the id depends on arrival order in the worker processes; the path that follows names it
+_SUBMISSION_ID = re.compile(r"\bsubmission \d+ \(")
+
+
+def _without_ids(reasons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        {
+            k: _SUBMISSION_ID.sub("submission {id} (", v) if isinstance(v, str) else v
+            for k, v in reason.items()
+        }
+        for reason in reasons
+    ]
 
 
 def _raw_rows_md5(conn, sid: int) -> dict[str, str]:
