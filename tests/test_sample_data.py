@@ -148,7 +148,7 @@ def root(generated) -> Path:
 # ---- size, speed, determinism --------------------------------------------------------------
 
 
-def test_small_scale_is_small_and_fast(generated, capsys):
+def test_small_scale_is_small(generated, capsys):
     root, m, elapsed = generated
     s = m.summary()
     with capsys.disabled():
@@ -156,7 +156,6 @@ def test_small_scale_is_small_and_fast(generated, capsys):
             f"\n[sample_data] {s['files']} files, {s['rows_in_files']} data rows, "
             f"outcomes {s['outcomes']}, generated in {elapsed:.2f}s"
         )
-    assert elapsed < 20
     assert s["rows_in_files"] <= 60_000
     assert s["provinces"] == 38
     assert {e["province_code"] for e in m.files if e["dataset"] == "koperasi"} >= {
@@ -515,7 +514,9 @@ print(p, elapsed, peak_kb)
 """
 
 
-def test_large_umkm_is_fast_in_bounded_memory(tmp_path, capsys):
+def test_large_umkm_streams_in_bounded_memory(tmp_path, capsys):
+    """The generator streams (peak RSS bounded); its speed is reported, not asserted: the
+    benchmark measures speed (`make bench`), a timed unit test only flakes on a busy machine."""
     rows = 200_000
     out = subprocess.run(
         [sys.executable, "-c", _LARGE_SCRIPT, str(tmp_path), str(rows)],
@@ -536,7 +537,6 @@ def test_large_umkm_is_fast_in_bounded_memory(tmp_path, capsys):
     with path.open(encoding="utf-8", newline="") as f:
         assert sum(1 for _ in f) == rows + 1
     assert peak_kb < 120 * 1024
-    assert rate > 100_000  # ~600k rows/s on a developer machine; lenient for loaded CI
 
 
 def test_large_umkm_rows_are_valid_and_deterministic(tmp_path):

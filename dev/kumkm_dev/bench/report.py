@@ -11,11 +11,12 @@ from pathlib import Path
 from typing import Any
 
 NATIONAL_ROWS = 21_400_000
-E2E_TARGET_S = 15 * 60
+E2E_TARGET_S = 4 * 60
+GATE_TARGET_S = 60
 RSS_TARGET_MB = 2048
 COPY_RATIO_TARGET = 0.5
 TO_SQL_RATIO_TARGET = 10
-REFRESH_RATIO_TARGET = 0.10
+REFRESH_RATIO_TARGET = 0.05
 DAG_PARSE_TARGET_S = 1.0
 XLSX_TARGET_ROWS_PER_S = 30_000
 PIPELINE_STAGES = ("load", "bps", "validate", "transform", "incremental")
@@ -104,11 +105,14 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
     }
     national = rows >= NATIONAL_ROWS
     summary["targets"] = {
-        "ingest >= 50% of bare COPY": _met(summary["ingest_vs_bare_copy"], COPY_RATIO_TARGET, ">="),
+        "ingest >= 50% of unconstrained COPY": _met(
+            summary["ingest_vs_unconstrained_copy"], COPY_RATIO_TARGET, ">="
+        ),
         "ingest >= 10x to_sql": _met(summary["ingest_vs_to_sql"], TO_SQL_RATIO_TARGET, ">="),
-        "end to end <= 15 min (21.4M)": _met(e2e, E2E_TARGET_S, "<=") if national else None,
+        "gate <= 60 s (21.4M)": _met(validate["wall_s"], GATE_TARGET_S, "<=") if national else None,
+        "end to end <= 4 min (21.4M)": _met(e2e, E2E_TARGET_S, "<=") if national else None,
         "peak RSS <= 2 GB": _met(peak_mb, RSS_TARGET_MB, "<="),
-        "refresh <= 10% of full": _met(summary["refresh_vs_full"], REFRESH_RATIO_TARGET, "<="),
+        "refresh <= 5% of full": _met(summary["refresh_vs_full"], REFRESH_RATIO_TARGET, "<="),
         "DAG parse < 1 s": _met(summary["dag_parse_max_s"], DAG_PARSE_TARGET_S, "<"),
         "XLSX ingest >= 30k rows/s": _met(summary["xlsx_rows_per_s"], XLSX_TARGET_ROWS_PER_S, ">=")
         if summary["xlsx_rows"] == 200_000
@@ -173,25 +177,31 @@ def _rows_main_table(r: dict, national_measured: bool) -> dict[str, str]:
     s = r["summary"]
     tg = s["targets"]
     variant = s["bare_copy_variant"].replace("same_table_", "").replace("_", " ")
-    e2e = _cell(_secs(s["end_to_end_s"]), tg.get("end to end <= 15 min (21.4M)"))
+    e2e = _cell(_secs(s["end_to_end_s"]), tg.get("end to end <= 4 min (21.4M)"))
     if r["rows"] < NATIONAL_ROWS and not national_measured:
         e2e += f"; linear projection to 21.4M: {_secs(s['end_to_end_projected_21_4m_s'])}"
     where = s["peak_rss_where"].split(" (pid")[0]
     return {
         "ingest": _n(s["ingest_rows_per_s"]),
         "copy": f"{_n(s['bare_copy_rows_per_s'])} ({variant})",
-        "copy_ratio": _cell(_pct(s["ingest_vs_bare_copy"]), tg.get("ingest >= 50% of bare COPY")),
-        "unconstrained": f"{_pct(s['ingest_vs_unconstrained_copy'])} of "
-        f"{_n(s['bare_copy_unconstrained_rows_per_s'])} rows/s",
+        "copy_ratio": _pct(s["ingest_vs_bare_copy"]),
+        "unconstrained": _cell(
+            f"{_pct(s['ingest_vs_unconstrained_copy'])} of "
+            f"{_n(s['bare_copy_unconstrained_rows_per_s'])} rows/s",
+            tg.get("ingest >= 50% of unconstrained COPY"),
+        ),
         "to_sql": f"{_n(s['to_sql_rows_per_s'])} (on {s['to_sql_sample_rows']:,} rows)",
         "to_sql_ratio": _cell(f"{s['ingest_vs_to_sql'] or 0:.1f}x", tg.get("ingest >= 10x to_sql")),
-        "validate": f"{_secs(s['validate_s'])}, {_n(s['validate_rows_per_s'])} rows/s",
+        "validate": _cell(
+            f"{_secs(s['validate_s'])}, {_n(s['validate_rows_per_s'])} rows/s",
+            tg.get("gate <= 60 s (21.4M)"),
+        ),
         "transform": _secs(s["transform_s"]),
         "e2e": e2e,
         "rss": _cell(f"{_n(s['peak_rss_mb'])} MB ({where})", tg.get("peak RSS <= 2 GB")),
         "refresh": _cell(
             f"{_pct(s['refresh_vs_full'])} ({_secs(s['refresh_s'])})",
-            tg.get("refresh <= 10% of full"),
+            tg.get("refresh <= 5% of full"),
         ),
         "dag": _cell(
             f"{s['dag_parse_max_s']:.2f} s ({s['dag_parse_slowest_file']})",
@@ -218,16 +228,16 @@ def _xlsx_cell(r: dict) -> str:
 
 MAIN_ROWS = (
     ("ingest", "ingest (parse + normalise + COPY), rows/s", ""),
-    ("copy", "bare COPY of the same rows pre-cleaned, same table, rows/s", ""),
-    ("copy_ratio", "ingest / bare COPY", ">= 50 %"),
-    ("unconstrained", "ingest / bare COPY into an unconstrained table (reference)", ""),
+    ("copy", "bare COPY of the same rows pre-cleaned, into a keyed twin of `raw.umkm`, rows/s", ""),
+    ("copy_ratio", "ingest / bare COPY into the keyed twin (reference)", ""),
+    ("unconstrained", "ingest / bare COPY into an unconstrained twin", ">= 50 %"),
     ("to_sql", "pandas `to_sql`, rows/s", ""),
     ("to_sql_ratio", "ingest / `to_sql`", ">= 10x"),
-    ("validate", "validate (GX gate)", ""),
+    ("validate", "validate (GX gate)", "<= 60 s at 21.4M"),
     ("transform", "transform (`dbt build`, whole project)", ""),
-    ("e2e", "end to end: load + BPS + validate + marts", "<= 15 min at 21.4M"),
+    ("e2e", "end to end: load + BPS + validate + marts", "<= 4 min at 21.4M"),
     ("rss", "peak RSS of any process", "<= 2 GB"),
-    ("refresh", "single-province refresh / full run", "<= 10 %"),
+    ("refresh", "single-province refresh / full run", "<= 5 %"),
     ("dag", "DAG file parse, slowest file (median of 3)", "< 1 s"),
     ("reconciled", "row counts reconcile", ""),
     ("xlsx", "XLSX ingest: register workbook through the loader, rows/s", ">= 30k (200k rows)"),

@@ -53,6 +53,7 @@ from pathlib import Path
 
 from . import scenario
 from .large import write_large_umkm
+from .plan import epoch
 from .rules import (
     FILE_RULES,
     GATE_RULES,
@@ -198,7 +199,7 @@ def generate_dropzone(dest: Path, *, seed: int = 20251, scale: str = "small") ->
         p = dest / f.path
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(f.data)
-        t = scenario.epoch(f.arrival)
+        t = epoch(f.arrival)
         os.utime(p, (t, t))
         latest = max(latest, t)
     manifest = Manifest(dest, seed, scale, entries, anchors)

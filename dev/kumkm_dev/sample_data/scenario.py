@@ -1,27 +1,49 @@
 """The sample dropzone: which files, in which variants, with which planted defects.
 
+Every province sends its regular files in the layout of a clerk profile (:data:`.plan.PROFILES`);
+the stories planted on top, by dataset:
+
+- koperasi 2023 and 2024: Sulawesi Tenggara's preliminary 2024 register superseded by a
+  ``_revisi`` workbook (the ``cooperative_health`` anchor); Kalimantan Barat three quarantined
+  rows; Sumatera Utara warnings only; Jawa Barat a revision without ``status_aktif`` and
+  Gorontalo Sulawesi Utara's register, both rejected while the earlier file stays in force;
+- umkm 2024 (Jawa Timur and Sulawesi Tenggara also by semester, the ``umkm_register``
+  anchor): Nusa Tenggara Timur a PNG, Kalimantan Selatan a missing column, Maluku Utara a
+  header-only file then a ``_v2``, Jawa Barat eight quarantined rows, Banten skala warnings,
+  DI Yogyakarta two files with the same mtime, Bali a byte-identical copy;
+- indikator_umkm by semester (and year for some): Jawa Timur's share (the ``umkm_share``
+  anchor), Kalimantan Tengah a truncated workbook then a CSV;
+- kerja_sama and kegiatan 2025Q2: Sulawesi Tenggara's agreements (the
+  ``agreement_implementation`` anchor), quarantined rows in Nusa Tenggara Barat and Jawa
+  Barat, a 0-byte upload from Kalimantan Timur;
+- file-name defects (unknown dataset, unknown province, bad period) and DI Yogyakarta's
+  rejected revision of every dataset.
+
 Everything random comes from ``random.Random`` instances seeded with the generator's seed
 plus a label of what is being generated, so adding a file never changes another one.
 """
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import hashlib
 import random
-from dataclasses import dataclass, field
 from decimal import Decimal
-
-from ingest.periods import tanggal
 
 from . import builders as b
 from . import reference as ref
+from .plan import (
+    PROFILES,
+    SCALES,
+    Plan,
+    arrival_between,
+    file_name,
+    layout,
+    table_bytes,
+    title_lines,
+    utc,
+)
 from .reference import BY_CODE, PROVINCES, Province
-from .render import DATE, ID, INT, MONEY, PERCENT, Column, Raw, Style, render
-from .rules import ROW, RULES
-
-SCALES = {"small": 1, "medium": 4}
+from .render import Raw
 
 KERJA_SAMA_PROVINCES = (
     "11",
@@ -44,563 +66,6 @@ KERJA_SAMA_PROVINCES = (
 )
 KERJA_SAMA_PERIOD = "2025Q2"
 INDIKATOR_YEAR_PROVINCES = ("11", "12", "31", "32", "33", "35", "36", "51", "73", "74", "91")
-
-
-@dataclass
-class PlannedFile:
-    path: str
-    data: bytes
-    arrival: dt.datetime
-    entry: dict  # manifest fields
-
-
-@dataclass
-class Plan:
-    seed: int
-    scale: str
-    files: list[PlannedFile] = field(default_factory=list)
-    anchors: dict = field(default_factory=dict)
-
-    @property
-    def k(self) -> int:
-        return SCALES[self.scale]
-
-    def rng(self, *parts: object) -> random.Random:
-        return random.Random(f"{self.seed}|" + "|".join(map(str, parts)))
-
-    # ---- adding files -------------------------------------------------------------------------
-
-    def add_bytes(
-        self,
-        path: str,
-        data: bytes,
-        arrival: dt.datetime,
-        *,
-        dataset,
-        province,
-        period,
-        outcome: str,
-        rules: list[str],
-        tags: list[str],
-        rows_in_file: int = 0,
-        note: str | None = None,
-        fmt: str = "csv",
-    ) -> dict:
-        entry = {
-            "path": path,
-            "dataset": dataset,
-            "province_code": province,
-            "period": period,
-            "expected_outcome": outcome,
-            "expected_rules": sorted(rules),
-            "rows_received": 0,
-            "rows_quarantined": 0,
-            "variant": _dedupe(tags + _path_tags(path)),
-            "rows_loaded": 0,
-            "rows_in_file": rows_in_file,
-            "row_rules": [],
-            "format": fmt,
-        }
-        if note:
-            entry["note"] = note
-        self.files.append(PlannedFile(path, data, arrival, entry))
-        return entry
-
-    def add_table(
-        self,
-        path: str,
-        dataset: str,
-        prov: Province,
-        period: str,
-        cols: list[Column],
-        rows: list[dict],
-        style: Style,
-        arrival: dt.datetime,
-        *,
-        tags: list[str] = (),
-        reject: str | None = None,
-        note: str | None = None,
-        rng: random.Random | None = None,
-    ) -> dict:
-        rng = rng or self.rng("render", path)
-        if style.fmt == "csv" and style.encoding == "cp1252":
-            ensure_accent(dataset, rows)
-        style.modified = arrival - dt.timedelta(hours=2, minutes=17)
-        rendered = render(cols, rows, style, rng)
-        row_rules = []
-        for i, r in enumerate(rows):
-            if r.get("_rule"):
-                row_rules.append(
-                    {
-                        "row": rendered.row_numbers[i],
-                        "rule": r["_rule"],
-                        "level": RULES[r["_rule"]][0],
-                    }
-                )
-        quarantined = sum(1 for x in row_rules if x["level"] == ROW)
-        all_tags = list(tags) + _style_tags(dataset, cols, rows, style)
-        if reject:
-            outcome, rules = "rejected", [reject]
-            received, quarantined, row_rules = 0, 0, []
-        else:
-            outcome = "accepted_with_warnings" if row_rules else "accepted"
-            rules = sorted({x["rule"] for x in row_rules})
-            received = len(rows)
-        entry = self.add_bytes(
-            path,
-            rendered.data,
-            arrival,
-            dataset=dataset,
-            province=prov.code,
-            period=period,
-            outcome=outcome,
-            rules=rules,
-            tags=all_tags,
-            rows_in_file=len(rows),
-            note=note,
-            fmt=style.fmt,
-        )
-        entry.update(
-            {
-                "rows_received": received,
-                "rows_quarantined": quarantined,
-                "rows_loaded": received - quarantined,
-                "row_rules": row_rules,
-                "header_row": rendered.header_row,
-                "columns": [{"label": c.label, "column": None if c.extra else c.key} for c in cols],
-                "total_row": rendered.total_row_number,
-            }
-        )
-        if style.fmt == "csv":
-            entry["encoding"] = style.encoding
-            entry["delimiter"] = style.delimiter
-        else:
-            entry["sheet"] = style.sheet
-        return entry
-
-    # ---- finishing ------------------------------------------------------------------------------
-
-    def finish(self) -> list[dict]:
-        """Fill sha256/mtime, work out which submission is in force, sanity-check."""
-        for f in self.files:
-            f.entry["sha256"] = hashlib.sha256(f.data).hexdigest()
-            f.entry["size"] = len(f.data)
-            f.entry["mtime"] = f.arrival.strftime("%Y-%m-%dT%H:%M:%SZ")
-        order = sorted(self.files, key=lambda f: (f.arrival, f.path.rsplit("/", 1)[-1], f.path))
-        seen_sha: dict[str, str] = {}
-        for f in order:
-            sha = f.entry["sha256"]
-            if sha in seen_sha:
-                if f.entry["expected_outcome"] != "duplicate":
-                    raise AssertionError(f"{f.path} repeats {seen_sha[sha]} byte for byte")
-                f.entry["duplicate_of"] = seen_sha[sha]
-            else:
-                if f.entry["expected_outcome"] == "duplicate":
-                    raise AssertionError(f"{f.path} is labelled duplicate but is unique")
-                seen_sha[sha] = f.path
-        groups: dict[tuple, list[PlannedFile]] = {}
-        for f in order:
-            e = f.entry
-            e["in_force"] = False
-            if e["expected_outcome"] in ("accepted", "accepted_with_warnings"):
-                groups.setdefault((e["dataset"], e["province_code"], e["period"]), []).append(f)
-        for fs in groups.values():
-            fs[-1].entry["in_force"] = True
-            for earlier in fs[:-1]:
-                earlier.entry["superseded_by"] = fs[-1].path
-        return [f.entry for f in sorted(self.files, key=lambda f: f.path)]
-
-
-def _dedupe(tags: list[str]) -> list[str]:
-    out: list[str] = []
-    for t in tags:
-        if t not in out:
-            out.append(t)
-    return sorted(out)
-
-
-def _path_tags(path: str) -> list[str]:
-    return ["subfolder"] if "/" in path else []
-
-
-def _style_tags(dataset: str, cols: list[Column], rows: list[dict], style: Style) -> list[str]:
-    tags: list[str] = []
-    kinds = {c.kind for c in cols}
-    numeric = bool(kinds & {INT, MONEY, "decimal"})
-    has_dates = any(r.get(c.key) for c in cols if c.kind == DATE for r in rows[:200])
-    if style.fmt == "csv":
-        tags.append("csv_semicolon" if style.delimiter == ";" else "csv_comma")
-        tags.append({"utf-8": "utf8", "utf-8-sig": "utf8_bom", "cp1252": "cp1252"}[style.encoding])
-    else:
-        tags.append("xlsx")
-        if has_dates and style.dates == "native":
-            tags.append("xlsx_native_dates")
-        if numeric:
-            tags.append("xlsx_text_numbers" if style.xlsx_text_numbers else "xlsx_numbers")
-        if ID in kinds:
-            tags.append("xlsx_text_ids")
-        if style.front_sheet:
-            tags.append("xlsx_named_sheet")
-    if numeric and (style.fmt == "csv" or style.xlsx_text_numbers):
-        tags.append(
-            {
-                "plain": "numbers_plain",
-                "id": "numbers_id",
-                "rp": "numbers_rp",
-                "rp00": "numbers_rp",
-            }[style.numbers]
-        )
-    if has_dates and style.dates != "native":
-        tags.append("date_" + style.dates)
-    if PERCENT in kinds:
-        tags.append("percent_" + style.percent)
-    if style.dash_zero and any(
-        r.get(c.key) == 0 for c in cols if c.kind in (INT, MONEY) for r in rows
-    ):
-        tags.append("dash_zero")
-    if any(isinstance(r.get("shu"), (int, Decimal)) and r["shu"] < 0 for r in rows):
-        tags.append("negative_allowed")
-    if any(
-        isinstance(r.get(c.key), str) and r[c.key].startswith("0")
-        for c in cols
-        if c.kind == ID
-        for r in rows
-    ):
-        tags.append("leading_zero_ids")
-    if style.title_lines:
-        tags.append("title_lines")
-    if style.empty_rows_after:
-        tags.append("empty_rows")
-    if style.total_row:
-        tags.append("total_row")
-    if any(c.extra for c in cols):
-        tags.append("extra_columns")
-    if any(c.key == "provinsi" for c in cols):
-        tags.append("province_column")
-    if any(c.key == "kode_bps" for c in cols):
-        tags.append("kode_bps_column")
-    return tags
-
-
-# ---------------------------------------------------------------------------------------------
-# helpers
-
-
-def utc(y, m, d, hh=9, mm=0, ss=0) -> dt.datetime:
-    return dt.datetime(y, m, d, hh, mm, ss)
-
-
-def arrival_between(rng: random.Random, lo: dt.date, hi: dt.date) -> dt.datetime:
-    day = b.rand_date(rng, lo, hi)
-    return dt.datetime(
-        day.year, day.month, day.day, rng.randint(1, 9), rng.randint(0, 59), rng.randint(0, 59)
-    )
-
-
-def epoch(t: dt.datetime) -> int:
-    return calendar.timegm(t.timetuple())
-
-
-def file_name(
-    dataset: str,
-    prov: Province,
-    period: str,
-    *,
-    token: str = "code",
-    suffix: str = "",
-    ext: str = "csv",
-    upper: bool = False,
-) -> tuple[str, list[str]]:
-    tok = {
-        "code": prov.code,
-        "alias": prov.aliases[0] if prov.aliases else prov.slug,
-        "slug": prov.slug,
-    }[token]
-    tags = [
-        {
-            "code": "name_province_code",
-            "alias": "name_province_alias",
-            "slug": "name_province_slug",
-        }[token]
-        if (token != "alias" or prov.aliases)
-        else "name_province_slug",
-        "period_" + b.period_type(period),
-    ]
-    name = f"{dataset}_{tok}_{period}{suffix}.{ext}"
-    if suffix:
-        tags.append("name_suffix")
-    if upper:
-        name = name.upper()
-        tags.append("name_uppercase")
-    return name, tags
-
-
-def period_label(period: str) -> str:
-    y, rest = period[:4], period[4:].upper()
-    if not rest:
-        return f"Tahun {y}"
-    roman = b.ROMAN[int(rest[1]) - 1]
-    return f"{'Semester' if rest[0] == 'S' else 'Triwulan'} {roman} {y}"
-
-
-def title_lines(dataset: str, prov: Province, period: str) -> tuple[str, ...]:
-    _, end = b.period_bounds(period)
-    when = tanggal(end)
-    name = prov.name.upper()
-    if dataset == "koperasi":
-        return (f"DATA KOPERASI PROVINSI {name}", f"Keadaan s.d. {when}")
-    if dataset == "umkm":
-        return (
-            f"DATA UMKM BY NAME BY ADDRESS PROVINSI {name}",
-            f"Periode s.d. {when}",
-            "Sumber: Dinas Koperasi dan UKM Kabupaten/Kota (diolah)",
-        )
-    if dataset == "indikator_umkm":
-        return (f"INDIKATOR UMKM PROVINSI {name}", period_label(period))
-    if dataset == "kerja_sama":
-        return (
-            f"REGISTER KERJA SAMA DINAS KOPERASI DAN UKM PROVINSI {name}",
-            f"Keadaan s.d. {when}",
-        )
-    return (f"LAPORAN PELAKSANAAN KERJA SAMA PROVINSI {name}", period_label(period))
-
-
-# A profile: how one clerk writes files. (style kwargs, header mode, category style,
-# regency variants?, extra columns)
-PROFILES: dict[str, tuple[dict, str, str, bool, tuple]] = {
-    "A": (
-        dict(
-            fmt="csv", delimiter=",", encoding="utf-8", numbers="plain", dates="iso", percent="sign"
-        ),
-        "canonical",
-        "lower",
-        False,
-        (),
-    ),
-    "B": (
-        dict(
-            fmt="csv",
-            delimiter=";",
-            encoding="utf-8-sig",
-            numbers="id",
-            dates="dmy_slash",
-            percent="comma",
-            titles=True,
-        ),
-        "title",
-        "title",
-        True,
-        (),
-    ),
-    "C": (
-        dict(
-            fmt="csv",
-            delimiter=";",
-            encoding="cp1252",
-            numbers="rp",
-            dash_zero=True,
-            dates="dmy_dash",
-            percent="sign",
-        ),
-        "upper",
-        "upper",
-        False,
-        ("keterangan",),
-    ),
-    "D": (
-        dict(
-            fmt="csv",
-            delimiter=",",
-            encoding="utf-8",
-            numbers="id",
-            dates="id_long",
-            percent="sign",
-            empty=True,
-            total="JUMLAH",
-        ),
-        "alias",
-        "messy",
-        True,
-        (),
-    ),
-    "E": (
-        dict(fmt="xlsx", numbers="plain", dates="native", percent="native"),
-        "title",
-        "title",
-        False,
-        (),
-    ),
-    "F": (
-        dict(
-            fmt="xlsx",
-            numbers="id",
-            dates="id_short",
-            percent="sign",
-            titles=True,
-            front=True,
-            text_numbers=True,
-        ),
-        "title",
-        "mixed",
-        True,
-        ("no",),
-    ),
-    "G": (
-        dict(
-            fmt="csv",
-            delimiter=";",
-            encoding="utf-8",
-            numbers="plain",
-            dates="mixed",
-            percent="comma",
-            empty=True,
-        ),
-        "mixed",
-        "mixed",
-        True,
-        ("no", "alamat"),
-    ),
-    "H": (
-        dict(
-            fmt="csv",
-            delimiter=",",
-            encoding="utf-8-sig",
-            numbers="rp00",
-            dates="dmy_slash",
-            percent="sign",
-            total="TOTAL",
-        ),
-        "title",
-        "lower",
-        False,
-        ("provinsi",),
-    ),
-}
-CSV_PROFILES = ("A", "B", "C", "D", "G", "H")
-
-
-@dataclass
-class Layout:
-    style: Style
-    header: str
-    cats: str
-    regencies: bool
-    extras: tuple[str, ...]
-
-
-def layout(
-    profile: str, dataset: str, prov: Province, period: str, nrows: int, rng: random.Random
-) -> Layout:
-    kw, header, cats, regencies, extras = PROFILES[profile]
-    kw = dict(kw)
-    st = Style(fmt=kw.pop("fmt"))
-    for key in ("delimiter", "encoding", "numbers", "dates", "percent"):
-        if key in kw:
-            setattr(st, key, kw.pop(key))
-    st.dash_zero = kw.pop("dash_zero", False)
-    if kw.pop("titles", False):
-        st.title_lines = title_lines(dataset, prov, period)
-    if kw.pop("empty", False) and nrows > 3:
-        st.empty_rows_after = tuple(sorted(rng.sample(range(nrows - 1), min(3, nrows // 4 or 1))))
-    total = kw.pop("total", None)
-    st.total_row = total if dataset in ("koperasi", "umkm") else None
-    if kw.pop("front", False):
-        st.front_sheet = "Petunjuk"
-        st.sheet = dataset
-    else:
-        st.sheet = rng.choice(("Sheet1", "Data", "Lembar1"))
-    st.xlsx_text_numbers = kw.pop("text_numbers", False)
-    assert not kw, kw
-    return Layout(st, header, cats, regencies, extras)
-
-
-EXTRA_LABELS = {
-    "no": "No",
-    "alamat": "Alamat",
-    "keterangan": "Keterangan",
-    "provinsi": "Provinsi",
-    "kode_bps": "kode_bps",
-    "no_hp": "No HP",
-    "nama_pemilik": "Nama Pemilik",
-}
-
-
-def build_table(
-    dataset: str,
-    prov: Province,
-    rows: list[dict],
-    lay: Layout,
-    rng: random.Random,
-    *,
-    drop: tuple[str, ...] = (),
-    extras: tuple[str, ...] | None = None,
-    province_cells: Province | None = None,
-) -> tuple[list[Column], list[str]]:
-    """Columns + surface-form functions for ``rows``; fills extra-column values in place."""
-    extras = lay.extras if extras is None else extras
-    ex = tuple((k, EXTRA_LABELS[k]) for k in extras)
-    cols = b.columns(
-        dataset,
-        lay.header,
-        rng,
-        drop=drop,
-        extras=ex,
-        extras_first=bool(extras) and extras[0] == "no",
-    )
-    tags: list[str] = []
-    if lay.header == "alias" and dataset in b.ALIASES:
-        tags.append("header_aliases")
-    elif lay.header in ("title", "upper", "mixed"):
-        tags.append("header_case_spacing")
-        if lay.header == "mixed" and dataset in b.ALIASES:
-            tags.append("header_aliases")
-    lay.style.cats = b.category_surfaces(dataset, lay.cats, rng)
-    if lay.cats != "lower":
-        tags.append("categorical_variants")
-    if lay.regencies and any(c.key == "kabupaten_kota" for c in cols):
-        lay.style.cats["kabupaten_kota"] = b.regency_surface("variants")
-        tags.append("regency_variants")
-    if "provinsi" in extras:
-        lay.style.cats["provinsi"] = b.province_surface(province_cells or prov)
-    if any(c.key == "provinsi_mitra" for c in cols):
-
-        def mitra(v, r):
-            p = BY_CODE[v]
-            return r.choice((p.code, p.name, f"Prov. {p.name}", p.name.upper()))
-
-        lay.style.cats["provinsi_mitra"] = mitra
-    for i, r in enumerate(rows):
-        for k in extras:
-            if k == "no":
-                r[k] = str(i + 1)
-            elif k == "alamat":
-                r[k] = f"Jl. {rng.choice(ref.KOPERASI_NAMES)} No. {rng.randint(1, 250)}"
-            elif k == "keterangan":
-                r[k] = rng.choice(("", "", "", "Perlu verifikasi", "Data baru", "Pindah alamat"))
-            elif k == "provinsi":
-                r[k] = (province_cells or prov).name
-            elif k == "kode_bps":
-                r[k] = (province_cells or prov).bps
-            elif k == "no_hp":
-                r[k] = f"08{rng.randrange(10**9, 10**10)}"
-    return cols, tags
-
-
-ACCENT_COLUMNS = {
-    "koperasi": ("nama_koperasi", " Café"),
-    "umkm": ("nama_usaha", " Café"),
-    "indikator_umkm": ("sumber", " – diolah, angka sementara"),
-    "kerja_sama": ("judul", " (Kopi & Café)"),
-    "kegiatan_kerja_sama": ("uraian", " – produk kopi & café"),
-}
-
-
-def ensure_accent(dataset: str, rows: list[dict]) -> None:
-    """Windows-1252 files carry a non-ASCII letter (a name with é, an en dash)."""
-    key, suffix = ACCENT_COLUMNS[dataset]
-    if rows and not any(any(ord(ch) > 127 for ch in str(r.get(key) or "")) for r in rows):
-        row = next((r for r in rows if r.get(key)), rows[0])
-        row[key] = str(row.get(key) or "") + suffix
 
 
 # ---------------------------------------------------------------------------------------------
@@ -675,7 +140,7 @@ def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> N
     profile = _profile(plan, "koperasi", prov.code, year)
     token = _token(plan, prov, "koperasi", year)
     folder = f"koperasi/{year}/"
-    suffix, upper, extras, drop = "", False, None, ()
+    upper = False
     tags: list[str] = []
     note = None
     special = None
@@ -697,66 +162,27 @@ def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> N
         token = "slug"
     lay = layout(profile, "koperasi", prov, period, len(rows), rng)
     if special == "kalbar_quarantine":
-        idx = rng.sample([i for i, r in enumerate(rows) if r["_active"]], 3)
-        rows[idx[0]]["aset"] = Raw("1O.250.000")
-        rows[idx[0]]["_rule"] = "value.not_a_number"
-        rows[idx[1]]["modal_sendiri"] = -5_000_000
-        rows[idx[1]]["_rule"] = "value.negative"
-        rows[idx[2]]["nama_koperasi"] = None
-        rows[idx[2]]["_rule"] = "value.required"
+        _koperasi_quarantine(rows, rng)
         tags.append("defect")
         note = "three rows quarantined: unparseable aset, negative modal_sendiri, empty nama"
     elif special == "sumut_warnings":
-        active_no_rat = [i for i, r in enumerate(rows) if r["_active"] and not r["tanggal_rat"]]
-        inactive = [i for i, r in enumerate(rows) if not r["_active"]]
-        a, c = rng.sample(active_no_rat, 2), rng.sample(inactive, 2)
-        rows[a[0]]["tanggal_rat"] = b.D(year + 2, 2, 10)  # typed 2026 for 2025
-        rows[a[1]]["tanggal_rat"] = b.D(year, 3, 15)  # the RAT of the previous book year
-        for i in a:
-            rows[i]["_rule"] = "koperasi.rat_outside_window"
-        for i in c:
-            rows[i]["tanggal_rat"] = b.rand_date(rng, b.D(year + 1, 3, 1), b.D(year + 1, 5, 31))
-            rows[i]["_rule"] = "koperasi.inactive_with_rat"
+        _koperasi_rat_warnings(rows, rng, year)
         tags.append("defect")
         note = "warnings only: two suspicious RAT dates, two inactive cooperatives with a RAT"
-    name, ntags = file_name(
-        "koperasi",
-        prov,
-        period,
-        token=token,
-        suffix=suffix,
-        ext="xlsx" if lay.style.fmt == "xlsx" else "csv",
-        upper=upper,
-    )
-    cols, ctags = build_table("koperasi", prov, rows, lay, rng, drop=drop, extras=extras)
-    plan.add_table(
-        folder + name,
-        "koperasi",
-        prov,
-        period,
-        cols,
-        rows,
-        lay.style,
-        arrival,
-        tags=tags + ntags + ctags,
-        note=note,
-    )
+    plan.plant(folder, lay, rows, rng, arrival, token=token, upper=upper, tags=tags, note=note)
 
     if special == "jabar_rejected_resubmission":
-        lay2 = layout("A", "koperasi", prov, period, len(rows), rng)
-        name2, ntags2 = file_name("koperasi", prov, period, token=token, suffix="_revisi")
-        cols2, ctags2 = build_table("koperasi", prov, rows[:-4], lay2, rng, drop=("status_aktif",))
-        plan.add_table(
-            folder + name2,
-            "koperasi",
-            prov,
-            period,
-            cols2,
+        plan.plant(
+            folder,
+            layout("A", "koperasi", prov, period, len(rows), rng),
             rows[:-4],
-            lay2.style,
+            rng,
             arrival + dt.timedelta(days=9, hours=3),
+            token=token,
+            suffix="_revisi",
+            drop=("status_aktif",),
             reject="file.no_header",
-            tags=["defect", "rejected_resubmission", "resubmission"] + ntags2 + ctags2,
+            tags=["defect", "rejected_resubmission", "resubmission"],
             note="revision without the status_aktif column: rejected, the earlier "
             "accepted file stays in force",
         )
@@ -770,26 +196,44 @@ def _koperasi_file(plan: Plan, prov: Province, year: int, rows: list[dict]) -> N
             n_rat=30,
             n_on_time=25,
         )
-        lay2 = layout("B", "koperasi", prov, period, len(srows), rng)
-        lay2.style.title_lines = ()
-        name2, ntags2 = file_name("koperasi", prov, period, token="slug", suffix="_v2")
-        cols2, ctags2 = build_table(
-            "koperasi", prov, srows, lay2, rng, extras=("no", "provinsi"), province_cells=sulut
-        )
-        plan.add_table(
-            folder + name2,
-            "koperasi",
-            prov,
-            period,
-            cols2,
+        plan.plant(
+            folder,
+            layout("B", "koperasi", prov, period, len(srows), rng, title_lines=()),
             srows,
-            lay2.style,
+            rng,
             arrival + dt.timedelta(days=5),
+            token="slug",
+            suffix="_v2",
+            extras=("no", "provinsi"),
+            province_cells=sulut,
             reject="file.wrong_province",
-            tags=["defect", "rejected_resubmission", "resubmission"] + ntags2 + ctags2,
+            tags=["defect", "rejected_resubmission", "resubmission"],
             note="Sulawesi Utara's register sent under Gorontalo's name "
             "(provinsi column): rejected, the earlier file stays in force",
         )
+
+
+def _koperasi_quarantine(rows: list[dict], rng: random.Random) -> None:
+    idx = rng.sample([i for i, r in enumerate(rows) if r["_active"]], 3)
+    rows[idx[0]]["aset"] = Raw("1O.250.000")
+    rows[idx[0]]["_rule"] = "value.not_a_number"
+    rows[idx[1]]["modal_sendiri"] = -5_000_000
+    rows[idx[1]]["_rule"] = "value.negative"
+    rows[idx[2]]["nama_koperasi"] = None
+    rows[idx[2]]["_rule"] = "value.required"
+
+
+def _koperasi_rat_warnings(rows: list[dict], rng: random.Random, year: int) -> None:
+    active_no_rat = [i for i, r in enumerate(rows) if r["_active"] and not r["tanggal_rat"]]
+    inactive = [i for i, r in enumerate(rows) if not r["_active"]]
+    a, c = rng.sample(active_no_rat, 2), rng.sample(inactive, 2)
+    rows[a[0]]["tanggal_rat"] = b.D(year + 2, 2, 10)  # typed 2026 for 2025
+    rows[a[1]]["tanggal_rat"] = b.D(year, 3, 15)  # the RAT of the previous book year
+    for i in a:
+        rows[i]["_rule"] = "koperasi.rat_outside_window"
+    for i in c:
+        rows[i]["tanggal_rat"] = b.rand_date(rng, b.D(year + 1, 3, 1), b.D(year + 1, 5, 31))
+        rows[i]["_rule"] = "koperasi.inactive_with_rat"
 
 
 def _koperasi_sultra(plan: Plan, prov: Province) -> None:
@@ -811,19 +255,14 @@ def _koperasi_sultra(plan: Plan, prov: Province) -> None:
 
     # 2023: a semicolon CSV with title lines
     rows23 = figures[2023][0]
-    lay = layout("B", "koperasi", prov, "2023", len(rows23), rng)
-    name, ntags = file_name("koperasi", prov, "2023", token="alias")
-    cols, ctags = build_table("koperasi", prov, rows23, lay, rng)
-    e23 = plan.add_table(
-        "sultra/" + name,
-        "koperasi",
-        prov,
-        "2023",
-        cols,
+    e23 = plan.plant(
+        "sultra/",
+        layout("B", "koperasi", prov, "2023", len(rows23), rng),
         rows23,
-        lay.style,
+        rng,
         utc(2024, 10, 14, 2, 41, 7),
-        tags=ntags + ctags + ["anchor"],
+        token="alias",
+        tags=["anchor"],
     )
 
     # 2024 preliminary: 9 fewer active cooperatives, 5 fewer RATs (Windows-1252, Rp, '-')
@@ -835,39 +274,36 @@ def _koperasi_sultra(plan: Plan, prov: Province) -> None:
         prelim[i].update(status_aktif=False, _active=False)
     for i in rng.sample(rat_active, 5):
         prelim[i].update(tanggal_rat=None, _rat=None)
-    lay = layout("C", "koperasi", prov, "2024", len(prelim), rng)
-    name, ntags = file_name("koperasi", prov, "2024", token="code")
-    cols, ctags = build_table("koperasi", prov, prelim, lay, rng)
-    e_pre = plan.add_table(
-        "sultra/" + name,
-        "koperasi",
-        prov,
-        "2024",
-        cols,
+    e_pre = plan.plant(
+        "sultra/",
+        layout("C", "koperasi", prov, "2024", len(prelim), rng),
         prelim,
-        lay.style,
+        rng,
         utc(2025, 10, 6, 1, 12, 40),
-        tags=ntags + ctags + ["superseded"],
+        tags=["superseded"],
         note="preliminary register, superseded by the _revisi workbook",
     )
 
     # 2024 revision (the anchor): workbook, title lines, native dates, JUMLAH row
-    lay = layout("E", "koperasi", prov, "2024", len(rows24), rng)
-    lay.style.title_lines = title_lines("koperasi", prov, "2024")
-    lay.style.total_row = "JUMLAH"
-    lay.style.sheet = "Koperasi Sultra"
-    name, ntags = file_name("koperasi", prov, "2024", token="slug", suffix="_revisi", ext="xlsx")
-    cols, ctags = build_table("koperasi", prov, rows24, lay, rng)
-    e24 = plan.add_table(
-        "sultra/" + name,
-        "koperasi",
-        prov,
-        "2024",
-        cols,
+    e24 = plan.plant(
+        "sultra/",
+        layout(
+            "E",
+            "koperasi",
+            prov,
+            "2024",
+            len(rows24),
+            rng,
+            title_lines=title_lines("koperasi", prov, "2024"),
+            total_row="JUMLAH",
+            sheet="Koperasi Sultra",
+        ),
         rows24,
-        lay.style,
+        rng,
         utc(2025, 10, 20, 3, 5, 0),
-        tags=ntags + ctags + ["anchor", "resubmission"],
+        token="slug",
+        suffix="_revisi",
+        tags=["anchor", "resubmission"],
         note="revised register after the Satgas verification: in force",
     )
     fig_pre = b.koperasi_figures(prelim, 2024)
@@ -980,25 +416,16 @@ def _umkm_file(plan: Plan, prov: Province, period: str, rows: list[dict]) -> Non
     lay = layout(profile, "umkm", prov, period, len(rows), rng)
     if extras is None and code in ("35", "73") and period == "2024":
         extras = ("provinsi",)
-    name, ntags = file_name(
-        "umkm",
-        prov,
-        period,
+    e = plan.plant(
+        folder,
+        lay,
+        rows,
+        rng,
+        arrival,
         token=token,
         suffix=suffix,
-        ext="xlsx" if lay.style.fmt == "xlsx" else "csv",
-    )
-    cols, ctags = build_table("umkm", prov, rows, lay, rng, extras=extras)
-    e = plan.add_table(
-        folder + name,
-        "umkm",
-        prov,
-        period,
-        cols,
-        rows,
-        lay.style,
-        arrival,
-        tags=tags + ntags + ctags,
+        extras=extras,
+        tags=tags,
         note=note,
     )
     if code in UMKM_SEMESTER_PROVINCES and period.endswith("S1"):
@@ -1013,21 +440,8 @@ def _umkm_file(plan: Plan, prov: Province, period: str, rows: list[dict]) -> Non
     if code == "51":
         # the same bytes sent again under another name, a month later
         name2, ntags2 = file_name("umkm", prov, period, token="code", suffix="_final")
-        plan.add_bytes(
-            "arsip/" + name2,
-            plan.files[-1].data,
-            arrival + dt.timedelta(days=30),
-            dataset="umkm",
-            province=code,
-            period=period,
-            outcome="duplicate",
-            rules=[],
-            tags=["duplicate_copy"] + ntags2 + e["variant"],
-            rows_in_file=len(rows),
-            note=f"byte-identical copy of {e['path']}",
-        )
-        plan.files[-1].entry.update(
-            {k: e[k] for k in ("header_row", "columns", "total_row", "encoding", "delimiter")}
+        plan.add_duplicate(
+            "arsip/" + name2, e, arrival + dt.timedelta(days=30), tags=["duplicate_copy"] + ntags2
         )
 
 
@@ -1068,18 +482,16 @@ def _umkm_skala_warnings(rows: list[dict], rng: random.Random) -> None:
 def _junk(
     plan: Plan, prov: Province, period: str, rng: random.Random, arrival: dt.datetime
 ) -> None:
-    name, ntags = file_name("umkm", prov, period, token="alias")
-    data = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + rng.randbytes(4096)
-    plan.add_bytes(
-        f"umkm/{period}/" + name,
-        data,
+    plan.reject_bytes(
+        f"umkm/{period}/",
+        "umkm",
+        prov,
+        period,
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + rng.randbytes(4096),
         arrival,
-        dataset="umkm",
-        province=prov.code,
-        period=period,
-        outcome="rejected",
-        rules=["file.unreadable"],
-        tags=["defect"] + ntags,
+        token="alias",
+        rule="file.unreadable",
+        tags=["defect"],
         note="a PNG screenshot saved under a .csv name",
     )
 
@@ -1088,40 +500,31 @@ def _umkm_missing_column(plan, prov, period, rows, rng, arrival) -> None:
     lay = layout("E", "umkm", prov, period, len(rows), rng)
     for r in rows:
         r["nama_pemilik"] = f"{rng.choice(('Bapak', 'Ibu'))} {rng.choice(ref.OWNER_NAMES)}"
-    name, ntags = file_name("umkm", prov, period, token="alias", ext="xlsx")
-    cols, ctags = build_table(
-        "umkm", prov, rows, lay, rng, drop=("nama_usaha",), extras=("nama_pemilik",)
-    )
-    plan.add_table(
-        f"umkm/{period}/" + name,
-        "umkm",
-        prov,
-        period,
-        cols,
+    plan.plant(
+        f"umkm/{period}/",
+        lay,
         rows,
-        lay.style,
+        rng,
         arrival,
+        token="alias",
+        drop=("nama_usaha",),
+        extras=("nama_pemilik",),
         reject="file.no_header",
-        tags=["defect"] + ntags + ctags,
+        tags=["defect"],
         note="no nama_usaha column (the clerk sent nama pemilik instead)",
     )
 
 
 def _umkm_header_only(plan, prov, period, rows, rng, arrival) -> None:
-    lay = layout("A", "umkm", prov, period, 0, rng)
-    name, ntags = file_name("umkm", prov, period, token="alias")
-    cols, ctags = build_table("umkm", prov, [], lay, rng)
-    plan.add_table(
-        f"umkm/{period}/" + name,
-        "umkm",
-        prov,
-        period,
-        cols,
+    plan.plant(
+        f"umkm/{period}/",
+        layout("A", "umkm", prov, period, 0, rng),
         [],
-        lay.style,
+        rng,
         arrival,
+        token="alias",
         reject="file.empty",
-        tags=["defect", "corrected_resubmission"] + ntags + ctags,
+        tags=["defect", "corrected_resubmission"],
         note="header row only, no data rows; a corrected _v2 follows",
     )
 
@@ -1132,19 +535,15 @@ def _umkm_tie(plan, prov, period, rows, rng, arrival) -> None:
         ("", rows[:-3], ["superseded"]),
         ("_v2", rows, ["resubmission", "resubmission_same_mtime"]),
     ):
-        lay = layout("H", "umkm", prov, period, len(rs), rng)
-        name, ntags = file_name("umkm", prov, period, token="alias", suffix=suffix)
-        cols, ctags = build_table("umkm", prov, rs, lay, rng)
-        plan.add_table(
-            f"umkm/{period}/" + name,
-            "umkm",
-            prov,
-            period,
-            cols,
+        plan.plant(
+            f"umkm/{period}/",
+            layout("H", "umkm", prov, period, len(rs), rng),
             rs,
-            lay.style,
+            rng,
             arrival,
-            tags=extra_tags + ntags + ctags,
+            token="alias",
+            suffix=suffix,
+            tags=extra_tags,
             note="same mtime as its sibling; ties are broken by name",
         )
 
@@ -1229,45 +628,31 @@ def _indikator_file(
         folder = "papua/"
     if prov.code == "62" and period == "2024S1":
         # a corrupt workbook first, the CSV two days later
-        lay = layout("E", "indikator_umkm", prov, period, 1, frng)
-        cols, ctags = build_table("indikator_umkm", prov, [dict(row)], lay, frng)
-        good = render(cols, [row], lay.style, frng).data
-        name, ntags = file_name("indikator_umkm", prov, period, token="alias", ext="xlsx")
-        plan.add_bytes(
-            folder + name,
+        good = table_bytes(layout("E", "indikator_umkm", prov, period, 1, frng), [row], frng)
+        plan.reject_bytes(
+            folder,
+            "indikator_umkm",
+            prov,
+            period,
             good[: len(good) * 3 // 5],
             arrival,
-            dataset="indikator_umkm",
-            province=prov.code,
-            period=period,
-            outcome="rejected",
-            rules=["file.unreadable"],
-            tags=["defect", "corrected_resubmission", "xlsx"] + ntags,
+            token="alias",
+            rule="file.unreadable",
+            tags=["defect", "corrected_resubmission", "xlsx"],
             fmt="xlsx",
             note="truncated upload (corrupt zip); the CSV follows two days later",
         )
         arrival += dt.timedelta(days=2)
         profile = "A"
         tags += ["corrected_resubmission", "resubmission"]
-    lay = layout(profile, "indikator_umkm", prov, period, 1, frng)
-    name, ntags = file_name(
-        "indikator_umkm",
-        prov,
-        period,
-        token=token,
-        ext="xlsx" if lay.style.fmt == "xlsx" else "csv",
-    )
-    cols, ctags = build_table("indikator_umkm", prov, [row], lay, frng)
-    return plan.add_table(
-        folder + name,
-        "indikator_umkm",
-        prov,
-        period,
-        cols,
+    return plan.plant(
+        folder,
+        layout(profile, "indikator_umkm", prov, period, 1, frng),
         [row],
-        lay.style,
+        frng,
         arrival,
-        tags=tags + ntags + ctags,
+        token=token,
+        tags=tags,
     )
 
 
@@ -1616,6 +1001,12 @@ def _agreement_anchor(agreements, activities, as_of, plan) -> dict:
     }
 
 
+DATE_HABITS = {  # dates written in words, whatever the profile says
+    ("74", "kegiatan_kerja_sama"): {"dates": "id_long"},  # "16 Juni 2023"
+    ("11", "kerja_sama"): {"dates": "id_short"},  # "5 Nov 2025"
+}
+
+
 def _kerja_sama_files(plan, prov, period, agreements, activities, arrival, rng) -> None:
     code = prov.code
     _, as_of = b.period_bounds(period)
@@ -1636,48 +1027,12 @@ def _kerja_sama_files(plan, prov, period, agreements, activities, arrival, rng) 
         folder = "jatim/"
     elif code == "52":
         ks_profile = "A"
-        signed = b.D(2024, 9, 2)
-        bad = [
-            {
-                **b.kerja_sama_rows(random.Random("ntb-bad"), prov, b.D(2025, 6, 30), 1)[0][0],
-                "tanggal_tanda_tangan": signed,
-                "tanggal_berakhir": b.D(2023, 9, 2),
-                "status": "berjalan",
-                "_rule": "kerja_sama.end_not_after_signing",
-            },
-            {
-                **b.kerja_sama_rows(random.Random("ntb-bad2"), prov, b.D(2025, 6, 30), 1)[0][0],
-                "nama_mitra": None,
-                "_rule": "value.required",
-            },
-        ]
-        for i, row in enumerate(bad):
-            kind = {"MoU": "NK", "PKS": "PKS", "Kesepakatan Bersama": "KB"}[row["jenis_dokumen"]]
-            row["nomor_dokumen"] = b.doc_number(900 + i, kind, prov, row["tanggal_tanda_tangan"])
-            agreements.insert(rng.randint(1, len(agreements) - 1), row)
+        _kerja_sama_quarantine(prov, agreements, rng)
         ks_tags.append("defect")
         ks_note = "two rows quarantined: end date before signing, empty nama_mitra"
     elif code == "32":
         kg_profile = "D"
-        docs = [
-            a["nomor_dokumen"]
-            for a in agreements
-            if a["status"] not in ("draf", "dibatalkan")
-            and a["tanggal_tanda_tangan"] < b.D(2025, 1, 1)
-            and (a["tanggal_berakhir"] is None or a["tanggal_berakhir"] > as_of)
-        ]
-        bad1 = {
-            **b.kegiatan_row(rng, docs[0], b.D(2025, 5, 14), "temu bisnis"),
-            "nilai_transaksi": -2_500_000,
-            "_rule": "value.negative",
-        }
-        bad2 = {
-            **b.kegiatan_row(rng, docs[-1], b.D(2025, 6, 3), "pelatihan"),
-            "jumlah_peserta": Raw("tiga puluh"),
-            "_rule": "value.not_a_number",
-        }
-        activities.insert(len(activities) // 2, bad1)
-        activities.append(bad2)
+        _kegiatan_quarantine(agreements, activities, as_of, rng)
         kg_tags.append("defect")
         kg_note = "two rows quarantined: negative nilai_transaksi, unparseable jumlah_peserta"
     for dataset, rows, profile, tags, note in (
@@ -1686,41 +1041,69 @@ def _kerja_sama_files(plan, prov, period, agreements, activities, arrival, rng) 
     ):
         arr = arrival if dataset == "kerja_sama" else arrival + dt.timedelta(minutes=7)
         if code == "64" and dataset == "kegiatan_kerja_sama":
-            name, ntags = file_name(dataset, prov, period, token=token)
-            plan.add_bytes(
-                folder + name,
+            plan.reject_bytes(
+                folder,
+                dataset,
+                prov,
+                period,
                 b"",
                 arr,
-                dataset=dataset,
-                province=code,
-                period=period,
-                outcome="rejected",
-                rules=["file.empty"],
-                tags=["defect"] + ntags,
+                token=token,
+                rule="file.empty",
+                tags=["defect"],
                 note="0-byte upload",
             )
             continue
-        lay = layout(profile, dataset, prov, period, len(rows), rng)
-        if code == "74" and dataset == "kegiatan_kerja_sama":
-            lay.style.dates = "id_long"  # "16 Juni 2023"
-        if code == "11" and dataset == "kerja_sama":
-            lay.style.dates = "id_short"  # "5 Nov 2025"
-        name, ntags = file_name(
-            dataset, prov, period, token=token, ext="xlsx" if lay.style.fmt == "xlsx" else "csv"
+        lay = layout(
+            profile, dataset, prov, period, len(rows), rng, **DATE_HABITS.get((code, dataset), {})
         )
-        cols, ctags = build_table(dataset, prov, rows, lay, rng)
-        plan.add_table(
-            folder + name,
-            dataset,
-            prov,
-            period,
-            cols,
-            rows,
-            lay.style,
-            arr,
-            tags=tags + ntags + ctags,
-            note=note,
-        )
+        plan.plant(folder, lay, rows, rng, arr, token=token, tags=tags, note=note)
+
+
+def _kerja_sama_quarantine(prov: Province, agreements: list[dict], rng: random.Random) -> None:
+    signed = b.D(2024, 9, 2)
+    bad = [
+        {
+            **b.kerja_sama_rows(random.Random("ntb-bad"), prov, b.D(2025, 6, 30), 1)[0][0],
+            "tanggal_tanda_tangan": signed,
+            "tanggal_berakhir": b.D(2023, 9, 2),
+            "status": "berjalan",
+            "_rule": "kerja_sama.end_not_after_signing",
+        },
+        {
+            **b.kerja_sama_rows(random.Random("ntb-bad2"), prov, b.D(2025, 6, 30), 1)[0][0],
+            "nama_mitra": None,
+            "_rule": "value.required",
+        },
+    ]
+    for i, row in enumerate(bad):
+        kind = {"MoU": "NK", "PKS": "PKS", "Kesepakatan Bersama": "KB"}[row["jenis_dokumen"]]
+        row["nomor_dokumen"] = b.doc_number(900 + i, kind, prov, row["tanggal_tanda_tangan"])
+        agreements.insert(rng.randint(1, len(agreements) - 1), row)
+
+
+def _kegiatan_quarantine(
+    agreements: list[dict], activities: list[dict], as_of: dt.date, rng: random.Random
+) -> None:
+    docs = [
+        a["nomor_dokumen"]
+        for a in agreements
+        if a["status"] not in ("draf", "dibatalkan")
+        and a["tanggal_tanda_tangan"] < b.D(2025, 1, 1)
+        and (a["tanggal_berakhir"] is None or a["tanggal_berakhir"] > as_of)
+    ]
+    bad1 = {
+        **b.kegiatan_row(rng, docs[0], b.D(2025, 5, 14), "temu bisnis"),
+        "nilai_transaksi": -2_500_000,
+        "_rule": "value.negative",
+    }
+    bad2 = {
+        **b.kegiatan_row(rng, docs[-1], b.D(2025, 6, 3), "pelatihan"),
+        "jumlah_peserta": Raw("tiga puluh"),
+        "_rule": "value.not_a_number",
+    }
+    activities.insert(len(activities) // 2, bad1)
+    activities.append(bad2)
 
 
 # ---- file-name defects ----------------------------------------------------------------------
@@ -1734,18 +1117,14 @@ def _name_defects(plan: Plan) -> None:
         b.kegiatan_row(rng, "007/NK/DKUMKM-ST/V/2023", b.D(2025, 3, 18), "pelatihan")
         for _ in range(6)
     ]
-    lay = layout("A", "kegiatan_kerja_sama", sultra, "2025", len(rows), rng)
-    cols, ctags = build_table("kegiatan_kerja_sama", sultra, rows, lay, rng)
-    rendered = render(cols, rows, lay.style, rng)
-    plan.add_bytes(
+    plan.add_rejected(
         "sultra/pelatihan_sultra_2025.csv",
-        rendered.data,
+        table_bytes(layout("A", "kegiatan_kerja_sama", sultra, "2025", len(rows), rng), rows, rng),
         utc(2025, 7, 2, 4, 0, 0),
         dataset=None,
         province="74",
         period="2025",
-        outcome="rejected",
-        rules=["file.name_unknown_dataset"],
+        rule="file.name_unknown_dataset",
         tags=["defect", "csv_comma", "utf8"],
         rows_in_file=len(rows),
         note="'pelatihan' is not a dataset",
@@ -1753,18 +1132,14 @@ def _name_defects(plan: Plan) -> None:
     # unknown province: the old name of Papua
     reg = b.koperasi_register(plan.rng("irian-reg"), papua, 25)
     rows = b.koperasi_rows(plan.rng("irian-rows"), reg, 2024, n_active=18, n_rat=6, n_on_time=5)
-    lay = layout("A", "koperasi", papua, "2024", len(rows), rng)
-    cols, ctags = build_table("koperasi", papua, rows, lay, rng)
-    rendered = render(cols, rows, lay.style, rng)
-    plan.add_bytes(
+    plan.add_rejected(
         "koperasi/2024/koperasi_irian-jaya_2024.csv",
-        rendered.data,
+        table_bytes(layout("A", "koperasi", papua, "2024", len(rows), rng), rows, rng),
         utc(2025, 10, 30, 6, 30, 0),
         dataset="koperasi",
         province=None,
         period="2024",
-        outcome="rejected",
-        rules=["file.name_unknown_province"],
+        rule="file.name_unknown_province",
         tags=["defect", "csv_comma", "utf8"],
         rows_in_file=len(rows),
         note="'irian-jaya' is not in the province table",
@@ -1777,18 +1152,14 @@ def _name_defects(plan: Plan) -> None:
         "tenaga_kerja_umkm": 803_112,
         "sumber": "Dinas Koperasi dan UKM Provinsi Bali",
     }
-    lay = layout("B", "indikator_umkm", bali, "2024S2", 1, rng)
-    cols, ctags = build_table("indikator_umkm", bali, [row], lay, rng)
-    rendered = render(cols, [row], lay.style, rng)
-    plan.add_bytes(
+    plan.add_rejected(
         "indikator_umkm/indikator_umkm_bali_2024S3.csv",
-        rendered.data,
+        table_bytes(layout("B", "indikator_umkm", bali, "2024S2", 1, rng), [row], rng),
         utc(2025, 2, 11, 3, 15, 0),
         dataset="indikator_umkm",
         province="51",
         period=None,
-        outcome="rejected",
-        rules=["file.name_bad_period"],
+        rule="file.name_bad_period",
         tags=["defect", "csv_semicolon", "utf8_bom"],
         rows_in_file=1,
         note="'2024S3' is not a period",
@@ -1880,15 +1251,14 @@ def _rejected_revisions(plan: Plan) -> None:
     ]
     for path, dataset, period, data, rows, rule, note in gate_rejected + loader_rejected:
         by_gate = rule.startswith("gx.")
-        entry = plan.add_bytes(
+        entry = plan.add_rejected(
             path,
             data,
             arrival,
             dataset=dataset,
             province="34",
             period=period,
-            outcome="rejected",
-            rules=[rule],
+            rule=rule,
             tags=[
                 "defect",
                 "rejected_resubmission",
