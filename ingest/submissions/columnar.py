@@ -190,17 +190,17 @@ def _column(
         return _mapped(arr, parse, required)
     empty = pc.fill_null(pc.equal(arr, ""), True)
     fast, text = _vectorised(arr, kind, col)
-    if fast is None:
+    if fast is None:  # no clean shape for this kind: every non-empty cell is parsed
         fast = pa.array([False] * len(arr), pa.bool_())
-    rest = pc.indices_nonzero(pc.invert(pc.or_(fast, empty))).to_pylist()
-    good = pc.or_(fast, pc.and_(empty, pa.scalar(not required)))
-    text = pc.if_else(fast, text, pa.scalar(None, pa.string())) if text is not None else None
-    if text is None:
         text = pa.nulls(len(arr), pa.string())
-    if rest:
+    else:
+        text = pc.if_else(fast, text, pa.scalar(None, pa.string()))
+    good = pc.or_(fast, pc.and_(empty, pa.scalar(not required)))
+    rest = pc.invert(pc.or_(fast, empty))
+    raws = arr.filter(rest).to_pylist()
+    if raws:
         values: list[str | None] = []
         fine: list[bool] = []
-        raws = arr.take(pa.array(rest, pa.int64())).to_pylist()
         for raw in raws:
             try:
                 value = parse(raw)
@@ -212,16 +212,14 @@ def _column(
                 not (value is None and required) and not (number and is_ambiguous_number(raw))
             )
             values.append(value_text(value))
-        where = pa.array(rest, pa.int64())
-        mask = _positions_mask(len(arr), where)
-        good = pc.replace_with_mask(good, mask, pa.array(fine, pa.bool_()))
-        text = pc.replace_with_mask(text, mask, pa.array(values, pa.string()))
+        good = pc.replace_with_mask(good, rest, pa.array(fine, pa.bool_()))
+        text = pc.replace_with_mask(text, rest, pa.array(values, pa.string()))
     return good, text
 
 
-def _positions_mask(n: int, positions: pa.Array) -> pa.Array:
+def _positions_mask(n: int, positions: list[int]) -> pa.Array:
     marks = [False] * n
-    for i in positions.to_pylist():
+    for i in positions:
         marks[i] = True
     return pa.array(marks, pa.bool_())
 
@@ -310,7 +308,7 @@ def batch_output(
     rows (typed values in ``columns`` order and extra cells, or None: quarantined)."""
     n = len(numbers)
     loaded_slow = sorted(i for i, out in slow.items() if out is not None)
-    slow_mask = _positions_mask(n, pa.array(loaded_slow, pa.int64()))
+    slow_mask = _positions_mask(n, loaded_slow)
     keep = pc.or_(decided.decided, slow_mask)
     texts = []
     for k, name in enumerate(columns):
