@@ -567,8 +567,10 @@ def _load(
     with open_table(path, dataset) as table, tempfile.TemporaryFile("w+b") as spool:
         header_keys = _header_keys(table.header)
         spool_rows = _QuarantineSpool(spool)
-        target = f"raw.{dataset.table}"  # the COPY target table
-        copy_columns = f"(submission_id, row_number, {', '.join(columns)}, extra)"
+        target = sql.Identifier("raw", dataset.table)  # the COPY target table
+        copy_sql = sql.SQL("copy {} (submission_id, row_number, {}, extra) from stdin").format(
+            target, sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+        )
         pick = operator.itemgetter(*columns)
 
         def per_row(row_number: int, cells: dict, raw_cells: list) -> dict[str, Any] | None:
@@ -596,9 +598,7 @@ def _load(
         plan = column_plan(dataset, table.columns, name.province) if table.format == "csv" else None
         if plan is not None:
             mapper = _row_mapper(table.columns, header_keys)
-            with conn.cursor().copy(
-                f"copy {target} {copy_columns} from stdin (format csv)"
-            ) as copy:
+            with conn.cursor().copy(copy_sql + sql.SQL(" (format csv)")) as copy:
                 for numbers, rows in batches(table.rows()):
                     before = received
                     received += len(rows)
@@ -620,7 +620,7 @@ def _load(
                     if received // PROGRESS_EVERY_ROWS > before // PROGRESS_EVERY_ROWS:
                         log.info("%s: %d rows read", path.name, received)
         else:
-            with conn.cursor().copy(f"copy {target} {copy_columns} from stdin") as copy:
+            with conn.cursor().copy(copy_sql) as copy:
                 write_row = copy.write_row
                 for row_number, cells, extra, raw_cells in _mapped_rows(table, header_keys):
                     received += 1
