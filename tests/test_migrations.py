@@ -87,3 +87,58 @@ def test_a_failing_file_is_not_recorded_and_stops_the_run(tmp_path, make_empty_d
         assert "040_roles.sql" in recorded
         assert "050_broken.sql" not in recorded and "060_after.sql" not in recorded
         assert conn.execute("select to_regclass('raw.after_broken')").fetchone()[0] is None
+
+
+PARTITIONING = "070_partition_per_submission.sql"
+
+
+def test_a_populated_warehouse_of_the_unpartitioned_layout_keeps_every_row(
+    tmp_path, make_empty_database
+):
+    before = tmp_path / "before"
+    shutil.copytree(warehouse.DDL_DIR, before)
+    (before / PARTITIONING).unlink()
+    with make_empty_database() as url, warehouse.connect(url) as conn:
+        warehouse.migrate(conn, before)
+        sids = [
+            conn.execute(
+                """insert into raw.submissions (dataset, file_name, file_path, sha256, file_size,
+                       file_mtime, outcome)
+                   values ('kerja_sama', %s, %s, %s, 1, now(), 'accepted')
+                   returning submission_id""",
+                (f"kerja_sama_74_202{n}.csv", f"kerja_sama_74_202{n}.csv", f"sha{n}"),
+            ).fetchone()[0]
+            for n in range(3)
+        ]
+        conn.execute(
+            """insert into raw.kerja_sama (submission_id, row_number, nomor_dokumen,
+                   jenis_dokumen, judul, nama_mitra, jenis_mitra, tanggal_tanda_tangan,
+                   dokumen_induk, extra)
+               select (%s::bigint[])[1 + g %% 3], g, 'ks / ' || g, 'MoU', 'judul', 'mitra',
+                      'swasta', date '2024-01-01' + g, case when g %% 2 = 0 then 'induk ' || g end,
+                      case when g %% 5 = 0 then jsonb_build_object('catatan', g) end
+               from generate_series(2, 1001) as g""",
+            (sids,),
+        )
+        conn.execute("create view public.reads_raw as select * from raw.kerja_sama")
+        snapshot = "select to_jsonb(k)::text from raw.kerja_sama as k order by 1"
+        rows = conn.execute(snapshot).fetchall()
+        assert len(rows) == 1000
+
+        assert warehouse.migrate(conn) == [PARTITIONING]
+        assert conn.execute(snapshot).fetchall() == rows  # generated keys included
+        partitions = conn.execute(
+            """select c.relname from pg_inherits as i join pg_class as c on c.oid = i.inhrelid
+               where i.inhparent = 'raw.kerja_sama'::regclass order by 1"""
+        ).fetchall()
+        assert partitions == sorted((f"kerja_sama_s{sid}",) for sid in sids)
+        kinds = conn.execute(
+            """select relname, relkind from pg_class where relnamespace = 'raw'::regnamespace
+               and relname in ('koperasi', 'umkm', 'indikator_umkm', 'kerja_sama',
+                               'kegiatan_kerja_sama', 'kerja_sama_unpartitioned')"""
+        ).fetchall()
+        assert sorted(k for _, k in kinds) == ["p"] * 5
+        # the view that read the old table is gone (dbt recreates its own at the next build)
+        assert conn.execute("select to_regclass('public.reads_raw')").fetchone()[0] is None
+        with pytest.raises(psycopg.errors.ForeignKeyViolation):
+            conn.execute("delete from raw.submissions where submission_id = %s", (sids[0],))

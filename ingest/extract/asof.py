@@ -30,6 +30,7 @@ from psycopg import sql
 
 from ingest import dbt_runner, warehouse
 from ingest.periods import Period
+from ingest.submissions.load import add_partition
 
 from .folder import ExtractError
 from .quarter import JAKARTA
@@ -96,6 +97,14 @@ def _copy_raw_as_of(src_url: str, dst_url: str, quarter: Period) -> int:
             kept = (
                 "submission_id in (select submission_id from raw.submissions where file_mtime < %s)"
             )
+            for table in DATASET_TABLES:  # one partition per submission, as the loader makes
+                for (sid,) in src.execute(
+                    sql.SQL("select distinct submission_id from {} where {}").format(
+                        sql.Identifier("raw", table), sql.SQL(kept)
+                    ),
+                    (cutoff,),
+                ):
+                    add_partition(dst, table, sid)
             for table in ROW_TABLES:
                 _copy(src, dst, table, kept, (cutoff,))
             for table in WHOLE_TABLES:

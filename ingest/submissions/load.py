@@ -1,9 +1,11 @@
 """Provincial submissions: from a dropzone file to typed rows in the raw layer.
 
 One file is one submission. Each file is processed in its own transaction: its log row in
-`raw.submissions`, its rows in `raw.<dataset>` (PostgreSQL COPY, streamed) and its
-quarantined rows in `raw.quarantine` commit together or not at all, so a crash mid-file
-leaves nothing half-loaded and the next run simply processes the file again.
+`raw.submissions`, its rows in `raw.<dataset>` and its quarantined rows in `raw.quarantine`
+commit together or not at all, so a crash mid-file leaves nothing half-loaded and the next
+run simply processes the file again. The rows are streamed (PostgreSQL COPY) into a fresh
+table of their own, checked there, and attached as the submission's partition of
+`raw.<dataset>` just before the commit (the primary key is built once, not row by row).
 
 A file already seen (same path, same SHA-256) is skipped, which makes every run
 idempotent. A file byte-identical to an earlier loaded submission for the same (dataset,
@@ -522,6 +524,52 @@ def _record_final(
     )
 
 
+def partition_name(table: str, sid: int) -> str:
+    """The partition of raw.<table> holding the rows of submission `sid`."""
+    return f"{table}_s{sid}"
+
+
+def _create_rows_table(conn: psycopg.Connection, table: str, sid: int) -> sql.Identifier:
+    """A fresh plain table shaped like raw.<table> (defaults and generated keys included) for
+    the rows of submission `sid`: COPY fills it without maintaining an index or checking a key
+    per row. Its CHECK constraint equals the partition's bound, so that attaching it later
+    needs no validation scan. Created in the file's transaction: a rollback removes it."""
+    name = sql.Identifier("raw", partition_name(table, sid))
+    conn.execute(
+        sql.SQL(
+            "create table {} (like {} including defaults including generated, "
+            "check (submission_id = {}))"
+        ).format(name, sql.Identifier("raw", table), sid)
+    )
+    return name
+
+
+def _attach_rows_table(conn: psycopg.Connection, table: str, sid: int) -> None:
+    """Make the rows table of `sid` the partition of raw.<table> for `sid`: PostgreSQL builds
+    its primary key index once, by sort. Attaching takes SHARE UPDATE EXCLUSIVE on raw.<table>,
+    which two attaching loaders cannot hold at once (readers, and the gate's row moves, are
+    not blocked): it is the last statement of the file's transaction, so the lock is held
+    only until the commit that follows."""
+    conn.execute(
+        sql.SQL("alter table {} attach partition {} for values in ({})").format(
+            sql.Identifier("raw", table), sql.Identifier("raw", partition_name(table, sid)), sid
+        )
+    )
+
+
+def add_partition(conn: psycopg.Connection, table: str, sid: int) -> None:
+    """The partition of raw.<table> for submission `sid`, empty, unless it exists: for writers
+    other than the loader (test fixtures, the gate's benchmark) that insert rows through
+    raw.<table> (which has no default partition: a row of a submission without a partition
+    is refused)."""
+    exists = conn.execute(
+        "select to_regclass(%s) is not null", (f"raw.{partition_name(table, sid)}",)
+    ).fetchone()[0]
+    if not exists:
+        _create_rows_table(conn, table, sid)
+        _attach_rows_table(conn, table, sid)
+
+
 def _table_columns(conn: psycopg.Connection, table: str) -> list[str]:
     rows = conn.execute(
         """select column_name from information_schema.columns
@@ -564,12 +612,12 @@ def _load(
     received = loaded = quarantined = 0
     seen_rows: set[Any] = set()  # key of each loaded row: exact duplicates are candidates
     repeated: list[int] = []
+    rows_table = _create_rows_table(conn, dataset.table, sid)
     with open_table(path, dataset) as table, tempfile.TemporaryFile("w+b") as spool:
         header_keys = _header_keys(table.header)
         spool_rows = _QuarantineSpool(spool)
-        target = sql.Identifier("raw", dataset.table)  # the COPY target table
         copy_sql = sql.SQL("copy {} (submission_id, row_number, {}, extra) from stdin").format(
-            target, sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+            rows_table, sql.SQL(", ").join(sql.Identifier(c) for c in columns)
         )
         pick = operator.itemgetter(*columns)
 
@@ -667,13 +715,13 @@ def _load(
     reasons = [_column_reason(unrecognised)] if unrecognised else []
     reasons += [Reason(n.rule, n.severity, n.reason, n.detail, n.count, n.rows) for n in notes]
     if repeated:
-        moved = _quarantine_repeated_rows(conn, dataset.table, columns, sid, repeated)
+        moved = _quarantine_repeated_rows(conn, rows_table, columns, sid, repeated)
         if moved:
             reasons.append(moved)
             loaded -= moved.count
             quarantined += moved.count
     reasons += book.reasons()
-    same = _same_rows_elsewhere(conn, dataset.table, columns, sid, name, loaded)
+    same = _same_rows_elsewhere(conn, dataset.table, rows_table, columns, name, loaded)
     if same:
         reasons.append(same)
     skipped_totals = sum(n.count for n in notes if n.rule == TOTAL_ROWS_SKIPPED)
@@ -692,6 +740,7 @@ def _load(
             sid,
         ),
     )
+    _attach_rows_table(conn, dataset.table, sid)
     return FileResult(
         file_row["file_path"],
         "loaded",
@@ -731,13 +780,18 @@ def _column_reason(found: list[UnrecognisedColumn]) -> Reason:
 
 
 def _quarantine_repeated_rows(
-    conn: psycopg.Connection, table: str, columns: list[str], sid: int, candidates: list[int]
+    conn: psycopg.Connection,
+    table: sql.Identifier,
+    columns: list[str],
+    sid: int,
+    candidates: list[int],
 ) -> Reason | None:
     """Move exact repeats of an earlier row of the same submission to the quarantine.
 
     The loader only remembers a hash per row; here PostgreSQL compares the candidates'
     typed values (and extra cells) with the earlier rows exactly, keeps the first row and
-    moves the copies to raw.quarantine with rule `row.duplicate` ("baris ganda").
+    moves the copies to raw.quarantine with rule `row.duplicate` ("baris ganda"). `table`
+    is the submission's rows table, not yet attached.
     """
     names = (*columns, "extra")
     query = sql.SQL(
@@ -770,7 +824,7 @@ def _quarantine_repeated_rows(
         returning row_number
         """
     ).format(
-        table=sql.Identifier("raw", table),
+        table=table,
         t_cols=sql.SQL(", ").join(sql.Identifier("t", c) for c in names),
         o_cols=sql.SQL(", ").join(sql.Identifier("o", c) for c in names),
     )
@@ -792,8 +846,8 @@ def _quarantine_repeated_rows(
 def _same_rows_elsewhere(
     conn: psycopg.Connection,
     table: str,
+    rows_table: sql.Identifier,
     columns: list[str],
-    sid: int,
     name: SubmissionName,
     loaded: int,
 ) -> Reason | None:
@@ -801,7 +855,8 @@ def _same_rows_elsewhere(
     and province; other bytes, e.g. last year's register re-saved under this year's name).
 
     Only submissions with the same number of rows are compared, so the full comparison runs
-    in the rare case where it can match.
+    in the rare case where it can match. `rows_table` holds this submission's rows (not yet
+    attached to raw.<table>).
     """
     others = conn.execute(
         """select submission_id, file_path, period from raw.submissions
@@ -812,19 +867,20 @@ def _same_rows_elsewhere(
     ).fetchall()
     compare = sql.SQL(
         """select not exists (
-               (select {cols} from {table} where submission_id = %(a)s
+               (select {cols} from {rows_table}
                 except all
-                select {cols} from {table} where submission_id = %(b)s)
+                select {cols} from {table} where submission_id = %(other)s)
                union all
-               (select {cols} from {table} where submission_id = %(b)s
+               (select {cols} from {table} where submission_id = %(other)s
                 except all
-                select {cols} from {table} where submission_id = %(a)s))"""
+                select {cols} from {rows_table}))"""
     ).format(
         table=sql.Identifier("raw", table),
+        rows_table=rows_table,
         cols=sql.SQL(", ").join(sql.Identifier(c) for c in (*columns, "extra")),
     )
     for other, path, period in others:
-        identical = conn.execute(compare, {"a": sid, "b": other}).fetchone()[0]
+        identical = conn.execute(compare, {"other": other}).fetchone()[0]
         if identical:
             return Reason(
                 "file.same_rows_as_other_period",

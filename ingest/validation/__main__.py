@@ -39,6 +39,7 @@ def bench(conninfo: str, rows: int, bad_every: int = 100_000, keep: bool = False
     """
     import great_expectations  # noqa: F401  (baseline RSS includes GX itself)
 
+    from ingest.submissions.load import add_partition
     from ingest.validation import validate_submissions
 
     with warehouse.connect(conninfo) as conn:
@@ -60,6 +61,7 @@ def bench(conninfo: str, rows: int, bad_every: int = 100_000, keep: bool = False
             ),
         ).fetchone()[0]
         t0 = time.monotonic()
+        add_partition(conn, "umkm", sid)
         conn.execute(
             """insert into raw.umkm
                  (submission_id, row_number, nib, nama_usaha, kabupaten_kota, kbli, skala_usaha,

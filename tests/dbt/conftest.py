@@ -14,6 +14,7 @@ import pytest
 
 from ingest import dbt_runner, warehouse
 from ingest.periods import parse_period
+from ingest.submissions.load import add_partition
 
 COLUMNS = {
     "umkm": ("nib", "nama_usaha", "kabupaten_kota", "kbli", "skala_usaha", "sertifikat_halal"),
@@ -101,6 +102,7 @@ class RawWriter:
         if loaded and rows:
             columns = COLUMNS[dataset]
             placeholders = ", ".join(["%s"] * (len(columns) + 2))
+            add_partition(self.conn, dataset, submission_id)
             with self.conn.cursor() as cur:
                 cur.executemany(
                     f"insert into raw.{dataset} (submission_id, row_number, {', '.join(columns)}) "

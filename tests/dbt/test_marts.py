@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from ingest import dbt_runner, warehouse
+from ingest.submissions.load import add_partition
 from ingest.summary import grdp_label_lines
 
 SPEC_COLUMNS = {
@@ -349,6 +350,7 @@ def test_snapshot_keeps_the_submission_in_force_at_an_earlier_build(marts_db):
                    'f00d', 100, '2024-03-01', 'accepted', 1, 1)
                returning submission_id"""
         ).fetchone()[0]
+        add_partition(conn, "indikator_umkm", second_id)
         conn.execute(
             "insert into raw.indikator_umkm (submission_id, row_number, kontribusi_pdrb_persen) "
             "values (%s, 2, 58.5)",

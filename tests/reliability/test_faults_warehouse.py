@@ -48,12 +48,13 @@ def big_dropzone(tmp_path) -> Path:
 
 
 def _copy_in_progress(url: str, app: str, min_tuples: int = 5_000) -> int | None:
-    """pid of the backend of `app` that is COPYing into raw.umkm with rows already in."""
+    """pid of the backend of `app` that is COPYing umkm rows (into the submission's rows
+    table, raw.umkm_s<id>) with rows already in."""
     with warehouse.connect(url) as conn:
         row = conn.execute(
             """select a.pid from pg_stat_activity a
                join pg_stat_progress_copy p using (pid)
-               where a.application_name = %s and a.query ilike 'copy raw.umkm%%'
+               where a.application_name = %s and a.query like 'copy "raw"."umkm_s%%'
                  and p.tuples_processed >= %s""",
             (app, min_tuples),
         ).fetchone()
@@ -69,6 +70,10 @@ def _state(url: str) -> dict:
             "umkm_rows": conn.execute("select count(*) from raw.umkm").fetchone()[0],
             "koperasi_rows": conn.execute("select count(*) from raw.koperasi").fetchone()[0],
             "quarantine_rows": conn.execute("select count(*) from raw.quarantine").fetchone()[0],
+            "umkm_tables": conn.execute(
+                "select count(*) from pg_class where relnamespace = 'raw'::regnamespace "
+                "and relkind = 'r' and relname like 'umkm\\_s%'"
+            ).fetchone()[0],
         }
 
 
@@ -76,6 +81,7 @@ def _assert_nothing_of_the_big_file(url: str) -> None:
     state = _state(url)
     assert [s for s in state["submissions"] if s[0] == BIG] == []
     assert state["umkm_rows"] == 0
+    assert state["umkm_tables"] == 0  # the rows table was created in the rolled-back transaction
     assert state["quarantine_rows"] == 0
 
 
@@ -85,6 +91,7 @@ def _assert_retry_loads_once(url: str, dropzone: Path) -> None:
     state = _state(url)
     assert [s for s in state["submissions"] if s[0] == BIG] == [(BIG, "loaded", BIG_ROWS)]
     assert state["umkm_rows"] == BIG_ROWS
+    assert state["umkm_tables"] == 1  # its partition
     assert state["koperasi_rows"] == 50  # the small file, loaded once by the first run
     assert {r.path: r.outcome for r in ingest_dropzone(url, dropzone)}[BIG] == "skipped"
 

@@ -16,6 +16,8 @@ import psycopg
 import pytest
 from psycopg.types.json import Jsonb
 
+from ingest.submissions.load import add_partition
+
 _province_counter = itertools.count(1)
 _file_counter = itertools.count(1)
 
@@ -151,6 +153,7 @@ class Factory:
         return sid
 
     def rows(self, dataset: str, sid: int, rows: list[dict[str, Any]], start: int = 1) -> None:
+        add_partition(self.conn, dataset, sid)
         for k, row in enumerate(rows, start):
             cols = ["submission_id", "row_number", *row]
             self.conn.execute(

@@ -33,7 +33,10 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
     load = st["load"]
     copies = st["bare_copy"]["variants"]
     same = {k: v for k, v in copies.items() if k.startswith("same_table")}
-    best_key = max(same, key=lambda k: same[k]["rows_per_s"])
+    # the baseline is raw.umkm as the loader writes it: one partition attached per file
+    # (issue 14); results of earlier runs have only the one-table layout
+    layout = {k: v for k, v in copies.items() if k.startswith("partition_per_file")} or same
+    best_key = max(layout, key=lambda k: layout[k]["rows_per_s"])
     unconstrained = next((v for k, v in copies.items() if k.startswith("unconstrained")), None)
     ingest = load["rows_per_s"]
     e2e = sum(st[s]["wall_s"] for s in ("load", "bps", "validate", "transform"))
@@ -64,12 +67,12 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
     }
     summary = {
         "ingest_rows_per_s": ingest,
-        "bare_copy_rows_per_s": same[best_key]["rows_per_s"],
+        "bare_copy_rows_per_s": layout[best_key]["rows_per_s"],
         "bare_copy_variant": best_key,
         "bare_copy_unconstrained_rows_per_s": unconstrained["rows_per_s"]
         if unconstrained
         else None,
-        "ingest_vs_bare_copy": _ratio(ingest, same[best_key]["rows_per_s"]),
+        "ingest_vs_bare_copy": _ratio(ingest, layout[best_key]["rows_per_s"]),
         "ingest_vs_bare_copy_1_stream": _ratio(
             ingest, same.get("same_table_1_stream", {}).get("rows_per_s")
         ),
@@ -373,10 +376,11 @@ def _notes(runs: list[dict]) -> list[str]:
         "- *ingest* is the project's loader (`ingest_dropzone`: read, normalise and type every "
         "cell, row rules, quarantine, COPY, one transaction per file) over 38 province files; "
         "*bare COPY* loads the same rows, already clean (exported from the loaded table), into "
-        "a twin of `raw.umkm` with the same primary key and foreign key; the best of one stream "
-        "and one stream per load worker is the baseline. The unconstrained twin (no primary "
-        "key, no foreign key) is shown for reference: the foreign key check on every row is "
-        "most of the gap between the two.",
+        "a twin of `raw.umkm` as the loader writes it (each file into a fresh table attached "
+        "as its submission's partition, one stream per load worker): that is the baseline. "
+        "The layout before issue 14 (one table, primary key and foreign key checked per row; "
+        "one stream and one per worker) and an unconstrained twin (no key at all) are shown "
+        "for reference.",
         "- *to_sql* is what a user would write (`read_csv` + `DataFrame.to_sql`, text columns, "
         "no normalisation, into a new table without keys), measured on the sample shown and "
         "compared as rows/s. On this machine even the bare COPY is only "

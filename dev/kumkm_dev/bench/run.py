@@ -6,8 +6,10 @@ dirty buffers):
 1. generate    the dropzone (reused when already there), not a measured target;
 2. load        the project's ingest: `ingest_dropzone` (parse + normalise + COPY);
 3. bare COPY   export the loaded rows as pre-cleaned COPY files, then bare `COPY ... FROM`
-               them into a twin of raw.umkm (same primary key and foreign key) with one
-               stream and with as many streams as loader workers, and into an
+               them into a twin of raw.umkm as it was before issue 14 (one table, primary
+               key and foreign key) with one stream and with as many streams as loader
+               workers; as the loader now writes (each file into a fresh table attached
+               as its submission's partition, the primary key built once); and into an
                unconstrained table (the physical limit without the schema's constraints);
 4. bps         the BPS offline snapshot (the marts join it), small;
 5. validate    the GX gate: `validate_pending`;
@@ -206,19 +208,41 @@ def _server_can_read(conninfo: str, path: Path) -> bool:
         return False
 
 
-def _copy_files(conninfo: str, table: str, paths: list[Path], streams: int, server: bool) -> None:
+def _copy_files(
+    conninfo: str,
+    table: str,
+    paths: list[Path],
+    streams: int,
+    server: bool,
+    partition_per_file: bool = False,
+) -> None:
     """Bare COPY of pre-cleaned files, one transaction per file, over `streams` connections
     (server-side `COPY FROM 'file'` when the server can read the files, else streamed
-    from here in 1 MiB blocks like psql's \\copy)."""
+    from here in 1 MiB blocks like psql's \\copy). With `partition_per_file` (the loader's
+    design), each file goes into a fresh plain table attached as its submission's partition
+    of `table` in the same transaction."""
 
     def one(path: Path) -> None:
-        with warehouse.connect(conninfo) as conn:
+        with warehouse.connect(conninfo) as conn, conn.transaction():
+            target = table
+            if partition_per_file:
+                sid = int(path.stem.rpartition("_")[2])  # umkm_<sid>.copy
+                target = f"{table}_s{sid}"
+                conn.execute(
+                    f"create table {target} (like {table} including defaults including "
+                    f"generated, check (submission_id = {sid}))"
+                )
             if server:
-                conn.execute(f"copy {table} from '{path}'")  # noqa: S608 - our own paths
-                return
-            with conn.cursor().copy(f"copy {table} from stdin") as copy, path.open("rb") as f:
-                while block := f.read(COPY_BLOCK):
-                    copy.write(block)
+                conn.execute(f"copy {target} from '{path}'")  # noqa: S608 - our own paths
+            else:
+                with (
+                    conn.cursor().copy(f"copy {target} from stdin") as copy,
+                    path.open("rb") as f,
+                ):
+                    while block := f.read(COPY_BLOCK):
+                        copy.write(block)
+            if partition_per_file:
+                conn.execute(f"alter table {table} attach partition {target} for values in ({sid})")
 
     biggest_first = sorted(paths, key=lambda p: -p.stat().st_size)
     if streams <= 1:
@@ -236,8 +260,9 @@ def _bare_copy(
     how = "server-side COPY FROM 'file'" if server else "COPY FROM STDIN streamed from files"
     with warehouse.connect(conninfo) as conn:
         conn.execute("create schema if not exists bench")
-        for t in ("umkm_copy_1", "umkm_copy_n", "umkm_copy_unconstrained"):
-            conn.execute(f"drop table if exists bench.{t}")
+        for t in ("umkm_copy_1", "umkm_copy_n", "umkm_copy_unconstrained", "umkm_copy_part"):
+            conn.execute(f"drop table if exists bench.{t} cascade")
+        # the layout before issue 14: one table, its primary key and a foreign key
         conn.execute("create table bench.umkm_copy_1 (like raw.umkm including all)")
         conn.execute("create table bench.umkm_copy_n (like raw.umkm including all)")
         for t in ("umkm_copy_1", "umkm_copy_n"):
@@ -247,9 +272,15 @@ def _bare_copy(
         conn.execute(
             "create table bench.umkm_copy_unconstrained (like raw.umkm including defaults)"
         )
+        # the loader's layout: partitioned by submission, one partition attached per file
+        conn.execute(
+            "create table bench.umkm_copy_part (like raw.umkm including all) "
+            "partition by list (submission_id)"
+        )
     variants = [
         ("same_table_1_stream", "bench.umkm_copy_1", 1),
         (f"same_table_{streams}_streams", "bench.umkm_copy_n", streams),
+        (f"partition_per_file_{streams}_streams", "bench.umkm_copy_part", streams),
         (f"unconstrained_{streams}_streams", "bench.umkm_copy_unconstrained", streams),
     ]
     out: dict[str, Any] = {"method": how, "variants": {}}
@@ -259,14 +290,14 @@ def _bare_copy(
         _checkpoint(conninfo)
         say(f"  bare COPY -> {table} ({n} stream{'s' if n > 1 else ''}, {how})")
         with measure(f"copy:{key}", dbname, interval) as m:
-            _copy_files(conninfo, table, paths, n, server)
+            _copy_files(conninfo, table, paths, n, server, table == "bench.umkm_copy_part")
         with warehouse.connect(conninfo) as conn:
             rows = conn.execute(f"select count(*) from {table}").fetchone()[0]
         out["variants"][key] = _stage_record(m, rows, table=table, streams=n)
         say(f"  bare COPY {key}: {rows:,} rows in {m.wall_s:.1f}s ({rows / m.wall_s:,.0f} rows/s)")
     with warehouse.connect(conninfo) as conn:
         for _, table, _ in variants:
-            conn.execute(f"drop table if exists {table}")
+            conn.execute(f"drop table if exists {table} cascade")
     return out
 
 
