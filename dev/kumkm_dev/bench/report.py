@@ -73,9 +73,6 @@ def summarise(results: dict[str, Any]) -> dict[str, Any]:
         if unconstrained
         else None,
         "ingest_vs_bare_copy": _ratio(ingest, layout[best_key]["rows_per_s"]),
-        "ingest_vs_bare_copy_1_stream": _ratio(
-            ingest, same.get("same_table_1_stream", {}).get("rows_per_s")
-        ),
         "ingest_vs_unconstrained_copy": _ratio(
             ingest, unconstrained["rows_per_s"] if unconstrained else None
         ),
