@@ -444,7 +444,7 @@ def _collect_failing_rows(conn: psycopg.Connection, rules: list[Rule], batch_sql
 
     Attribution and quarantine then read these few rows instead of scanning the whole
     batch once per failed rule and twice more for the quarantine rules; a row-wise rule
-    finds the same failures there (1M rows, six failed rules: 14 s -> expectations/README.md).
+    finds the same failures there (1M rows, six failed rules: expectations/README.md).
     """
     conn.execute(f"drop table if exists pg_temp.{FAILING_ROWS}")
     if not rules:
