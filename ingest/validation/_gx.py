@@ -48,7 +48,7 @@ RESULT_FORMAT = {"result_format": "BASIC", "partial_unexpected_count": PARTIAL_U
 # over one big relation PostgreSQL plans a parallel hash join whose inner side (the group
 # counts of the whole batch, spilling to disk) every parallel worker rebuilds in full.
 # Partitionwise, each submission's rows are grouped and joined on their own (5M rows: that
-# query 3.7x faster, the whole gate 1.8x; expectations/README.md, "Where the time goes"). Both
+# query 2.3-3.7x faster; expectations/README.md, "Where the time goes"). Both
 # settings are off by default only for their planning cost, negligible for the gate's few
 # queries; over an unpartitioned table they change nothing.
 SESSION_SETTINGS = {
