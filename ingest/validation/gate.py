@@ -10,7 +10,8 @@ Steps for one dataset batch (submission ids S):
    not grow with the batch. (Why a view and not a query asset: see `_gx.validate_table`.)
 2. Attribution: for each expectation GX reports as failed, one SQL query returns per
    submission the number of failing rows and the first ones as json: grouped over
-   `Rule.unexpected_rows_sql` for built-in expectations; the suite's own query for
+   `Rule.unexpected_rows_sql` for built-in expectations (row-wise ones read a temporary
+   table of the rows failing any of them, filled by one scan); the suite's own query for
    `unexpected_rows_expectation`s, which return one row per failing submission. The
    per-submission results must add up to GX's count (checked; a mismatch is logged as an
    error and listed in the report's anomalies).
@@ -57,6 +58,7 @@ log = logging.getLogger(__name__)
 SAMPLE_ROWS = 10  # failing rows kept per rule and submission (audit sample, reasons.rows)
 NO_VALID_ROWS = "gx.submission.no_valid_rows"
 GATE_LOCK = "kumkm.validation_gate"
+FAILING_ROWS = "gate_failing_rows"  # temporary table of the gate's session, one batch at a time
 FINAL_OUTCOMES = ("accepted", "accepted_with_warnings", "rejected")
 
 
@@ -322,15 +324,14 @@ def _validate_dataset(
         ).fetchall()
     )
     gx_by_rule = {r.expectation_config.meta["rule"]: r for r in result.results}
+    failed = [r for r in suite.rules if not gx_by_rule[r.code].success]
+    failing_sql = _collect_failing_rows(conn, [r for r in failed if r.is_row_wise], batch_sql)
     findings: dict[int, list[Finding]] = {sid: [] for sid in ids}
     failed_expectations: dict[str, int] = {}
     mismatches: list[str] = []
-    for rule in suite.rules:
-        gx_result = gx_by_rule[rule.code]
-        if gx_result.success:
-            continue
-        gx_count = _gx_unexpected_count(gx_result)
-        attributed = _attribute(conn, rule, batch_sql)
+    for rule in failed:
+        gx_count = _gx_unexpected_count(gx_by_rule[rule.code])
+        attributed = _attribute(conn, rule, failing_sql if rule.is_row_wise else batch_sql)
         if rule.type == "unexpected_rows_expectation":  # GX counted failing submissions
             total = len(attributed)
             failed_expectations[rule.code] = sum(f.count for f in attributed.values())
@@ -346,9 +347,11 @@ def _validate_dataset(
         log.error("validation gate: attribution mismatch %s", m)
         report.anomalies.append(f"{table}: attribution mismatch {m}")
 
+    # the quarantine rules' failing rows: from the failing rows if they are all row-wise
+    hits_source = failing_sql if all(r.is_row_wise for r in failed if r.is_row_level) else batch_sql
     verdicts: list[SubmissionVerdict] = []
     with conn.transaction():
-        no_valid = _rows_failing_quarantine(conn, suite, findings, batch_sql, element_counts)
+        no_valid = _rows_failing_quarantine(conn, suite, findings, hits_source, element_counts)
         outcomes: dict[int, str] = {}
         for p in batch:
             f = findings[p.submission_id]
@@ -357,7 +360,7 @@ def _validate_dataset(
                 f.append(Finding(NO_VALID_ROWS, "critical", rows, [], [{"row_count": rows}]))
             outcomes[p.submission_id] = _outcome(p, f)
         movable = [sid for sid in ids if outcomes[sid] != "rejected"]
-        moved = _quarantine_rows(conn, suite, findings, batch_sql, movable)
+        moved = _quarantine_rows(conn, suite, findings, hits_source, movable)
         _store_results(conn, suite, batch, findings, element_counts, outcomes, run_id)
         for p in batch:
             sid = p.submission_id
@@ -407,6 +410,7 @@ def _validate_dataset(
             ),
         )
         conn.execute(f"drop view if exists audit.{view}")
+    conn.execute(f"drop table if exists pg_temp.{FAILING_ROWS}")
 
     try:
         _gx.store_result(gx_dir, dict(suite.document), result_json, run_id)
@@ -432,6 +436,25 @@ def _gx_unexpected_count(gx_result: Any) -> int:
     if "unexpected_count" in res:
         return int(res["unexpected_count"] or 0)
     return int(res.get("observed_value") or 0)
+
+
+def _collect_failing_rows(conn: psycopg.Connection, rules: list[Rule], batch_sql: str) -> str:
+    """One scan of the batch: every row failing one of the failed row-wise `rules`, with all
+    its columns, into a temporary table; returns the SQL that reads it.
+
+    Attribution and quarantine then read these few rows instead of scanning the whole
+    batch once per failed rule and twice more for the quarantine rules; a row-wise rule
+    finds the same failures there (1M rows, six failed rules: expectations/README.md).
+    """
+    conn.execute(f"drop table if exists pg_temp.{FAILING_ROWS}")
+    if not rules:
+        return batch_sql  # nothing will read it
+    where = " or ".join(f"({r.failing_row_condition()})" for r in rules)
+    conn.execute(
+        f"create temporary table {FAILING_ROWS} as select * from ({batch_sql}) as b where {where}"
+    )
+    conn.execute(f"analyze pg_temp.{FAILING_ROWS}")
+    return f"select * from pg_temp.{FAILING_ROWS}"
 
 
 def _attribute(conn: psycopg.Connection, rule: Rule, batch_sql: str) -> dict[int, Finding]:

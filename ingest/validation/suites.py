@@ -61,6 +61,10 @@ SUPPORTED_TYPES = frozenset(
         "unexpected_rows_expectation",
     }
 )
+ROW_WISE_TYPES = SUPPORTED_TYPES - {
+    "expect_compound_columns_to_be_unique",
+    "unexpected_rows_expectation",
+}
 ROW_KEY = ("submission_id", "row_number")
 _JOIN = re.compile(r"\bjoin\b", re.IGNORECASE)
 
@@ -131,6 +135,12 @@ class Rule:
     def is_row_level(self) -> bool:
         return self.severity == "quarantine"
 
+    @property
+    def is_row_wise(self) -> bool:
+        """Whether a row fails this rule by its own values alone (a map expectation), so
+        that the rule finds the same failures in any set of rows holding its failing ones."""
+        return self.type in ROW_WISE_TYPES
+
     def unexpected_rows_sql(self, batch_sql: str) -> str:
         """SQL selecting this rule's failures in the batch `batch_sql`.
 
@@ -157,9 +167,10 @@ class Rule:
                 f"select {select} from (select b.*, count(*) over (partition by {cols}) as gx_n "
                 f"from {src} where {keep}) as d where gx_n > 1"
             )
-        return f"select {select} from {src} where {self._condition()}"
+        return f"select {select} from {src} where {self.failing_row_condition()}"
 
-    def _condition(self) -> str:
+    def failing_row_condition(self) -> str:
+        """SQL predicate true for the rows failing a row-wise rule (GX's semantics)."""
         k = self.kwargs
         t = self.type
         if t == "expect_column_values_to_not_be_null":

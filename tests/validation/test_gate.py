@@ -353,3 +353,20 @@ def test_a_broken_expectation_fails_the_gate_and_leaves_the_batch_loaded(
     assert submission_row(conn, other)["outcome"] == "accepted"  # other datasets go on
     monkeypatch.undo()
     assert validate_pending(conninfo, gx_dir=gx_dir).verdict(sid).outcome == "accepted"
+
+
+def test_gx_sessions_plan_partition_by_partition(conninfo, monkeypatch):
+    """GX's connections carry the gate's planner settings (partitionwise aggregates and
+    joins over raw.<dataset>'s submission partitions), its schema and its time limit."""
+    from ingest.validation import _gx
+
+    monkeypatch.setenv("KUMKM_GX_TIMEOUT", "12")
+    names = (*_gx.SESSION_SETTINGS, "search_path", "statement_timeout")
+    with _gx.warehouse_datasource(conninfo) as datasource, datasource.get_engine().connect() as c:
+        shown = {name: c.exec_driver_sql(f"show {name}").scalar() for name in names}
+    assert shown == {
+        "enable_partitionwise_aggregate": "on",
+        "enable_partitionwise_join": "on",
+        "search_path": "audit,public",
+        "statement_timeout": "12s",
+    }
