@@ -110,10 +110,11 @@ import csv
 import io
 import queue
 import re
+import string
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -927,9 +928,18 @@ def _grouped(rows: Iterable[tuple[int, list[Any]]], size: int) -> Iterator[CellB
 PLAIN_BLOCK_BYTES = 1 << 22  # body bytes split per step
 _SCAN_BYTES = 1 << 20  # body bytes checked per step (the reader's memory stays small)
 _FEW_IRREGULAR = 64  # more ragged lines in a block than this: the block is rebuilt whole
-# A cell starting so is neither blank nor a total label (not in _TOTAL_INITIALS, not a space)
-_SURE_START = "^[0-9A-FHIK-RU-Za-fhik-ru-z]"
-_NOT_TOTAL_START = "^(?:$|[^JjTtGgSs \t\xa0])"
+# The cheap tests of ``_PlainBody._sure_data`` (RE2), each a subset of what the row
+# sorter's own checks (``_TOTAL_INITIALS``, ``_TOTAL_LABEL``) let through:
+_SURE_START = "^[0-9A-FHIK-RU-Za-fhik-ru-z]"  # not blank, not a total initial
+_NOT_TOTAL_START = "^(?:$|[^JjTtGgSs \t\xa0])"  # blank or not a total initial
+# a total initial letter, then ASCII up to the 6th character: no total word at its start
+_ASCII_WORD_START = "^[JjTtGgSs](?:[[:ascii:]]{5}|[[:ascii:]]{0,4}$)"
+_TOTAL_WORD_START = (
+    "^(?:[Ss][Uu][Bb]|[Gg][Rr][Aa][Nn][Dd]|[Jj][Uu][Mm][Ll][Aa][Hh]|[Tt][Oo][Tt][Aa][Ll])"
+)
+_SURE_FIRST = pa.array([c for c in string.ascii_letters + string.digits if c not in "JjTtGgSs"])
+_TOTAL_FIRST = pa.array(sorted(_TOTAL_INITIALS))
+_SURE_PREFIX = 3  # cells looked at for the first value (an empty identifier, a row number)
 
 
 class _PlainBody:
@@ -1093,15 +1103,73 @@ class _PlainBody:
 
     def _sure_data(self, split: pa.ListArray, sorter: _RowSorter) -> pa.BooleanArray:
         """Rows that ``_RowSorter.keep`` surely keeps once the first data row is past (a
-        cheap test; every other row is asked to ``keep``)."""
-        if sorter.ident >= 0:  # an identifier: data, never a total
-            cell = pc.list_element(split, sorter.ident)
-            return pc.fill_null(pc.match_substring_regex(cell, _SURE_START), False)
-        sure = pc.fill_null(pc.match_substring_regex(pc.list_element(split, 0), _SURE_START), False)
-        for i in sorter.labels:  # the first cell is the label; the name / regency is not one
-            label = pc.match_substring_regex(pc.list_element(split, i), _NOT_TOTAL_START)
-            sure = pc.and_(sure, pc.fill_null(label, True))
+        cheap test; every other row is asked to ``keep``): an identifier that is no total
+        label; or a first non-empty cell (among the first ``_SURE_PREFIX``) that is no
+        blank or total label, and no total label in the name / regency columns. First
+        by the first character of the cells, then the rows left by a closer look."""
+        sure = self._sure_by(split, sorter, _starts_sure, _starts_no_total)
+        unsure = pc.invert(sure)
+        left = pc.indices_nonzero(unsure)
+        if len(left):
+            closer = self._sure_by(split.take(left), sorter, _no_label, _no_total_label)
+            sure = pc.replace_with_mask(sure, unsure, closer)
         return sure
+
+    def _sure_by(
+        self,
+        split: pa.ListArray,
+        sorter: _RowSorter,
+        value_ok: Callable[[pa.Array], pa.BooleanArray],
+        label_ok: Callable[[pa.Array], pa.BooleanArray],
+    ) -> pa.BooleanArray:
+        width = len(self.shape.columns)
+        sure = before = None  # before: the cells before this one are empty
+        for k in range(min(_SURE_PREFIX, width)):
+            cell = pc.list_element(split, k)
+            here = value_ok(cell)
+            sure = here if before is None else pc.or_(sure, pc.and_(before, here))
+            empty = pc.fill_null(pc.equal(cell, ""), True)
+            before = empty if before is None else pc.and_(before, empty)
+        for i in sorter.labels:
+            sure = pc.and_(sure, label_ok(pc.list_element(split, i)))
+        if sorter.ident >= 0:  # an identifier: data, never a total
+            sure = pc.or_(sure, value_ok(pc.list_element(split, sorter.ident)))
+        return sure
+
+
+def _first_in(cell: pa.Array, characters: pa.Array) -> pa.BooleanArray:
+    """Cells whose first character is one of ``characters`` (null: a missing cell)."""
+    return pc.is_in(pc.utf8_slice_codeunits(cell, 0, 1), characters)
+
+
+def _starts_sure(cell: pa.Array) -> pa.BooleanArray:
+    """Not blank, not a total initial (``_SURE_START``)."""
+    return pc.fill_null(_first_in(cell, _SURE_FIRST), False)
+
+
+def _starts_no_total(cell: pa.Array) -> pa.BooleanArray:
+    """Blank, or no total initial: not a total label (``_NOT_TOTAL_START``)."""
+    return pc.fill_null(pc.invert(_first_in(cell, _TOTAL_FIRST)), True)
+
+
+def _matches(cell: pa.Array, pattern: str, missing: bool) -> pa.BooleanArray:
+    return pc.fill_null(pc.match_substring_regex(cell, pattern), missing)
+
+
+def _no_label(cell: pa.Array) -> pa.BooleanArray:
+    """Not blank, and no total label: ``_TOTAL_LABEL`` needs a total word at the start of
+    a cell starting with a letter (its first 6 characters ASCII: no case folding of other
+    characters onto ASCII ones)."""
+    word = pc.and_(
+        _matches(cell, _ASCII_WORD_START, False),
+        pc.invert(_matches(cell, _TOTAL_WORD_START, False)),
+    )
+    return pc.or_(word, _matches(cell, _SURE_START, False))
+
+
+def _no_total_label(cell: pa.Array) -> pa.BooleanArray:
+    """Blank or no total label."""
+    return pc.or_(_matches(cell, _NOT_TOTAL_START, True), _no_label(cell))
 
 
 class _RejectedAt(Exception):

@@ -54,6 +54,13 @@ BODIES = {
         + "13;7401010013;M;Muna;aktif\n"
     ),
     "a header only": "",
+    "labels and identifiers starting with a total letter": (
+        "1;;Toko Jumlah;Muna;aktif\n2;;Subur Jaya;Muna;aktif\n;;SUB TOTAL;;\n"
+        ";;Grand total kab. x;;\n;;Jumla\u0125;;\n;;\u017fub total;;\n;;Tot;;\n;;Total;;\n"
+        ";T1234;A;Muna;aktif\n;Jumlah;;;\n;;\u00a0Jumlah;;\n;;\u2003Jumlah;;\n;;G;;\n"
+        ";Sub;B;;\n;\u017fub;B;;\n3;;Sinar;Total Kab. Muna;\n4;;Sinar;Tani;\n"
+        ";\t;\u00a0;Jumlah Kota X;\n;;Jumlah Rejeki;Muna;aktif\n"
+    ),
     "non-ASCII text": "1;7401010001;Koperasi Sé Jaya ✓;Kab. Muna;aktif\n2;7401010002;B;M;a\n",
 }
 
