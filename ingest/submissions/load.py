@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pyarrow as pa
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
@@ -653,7 +654,7 @@ def _load(
                     decided = decide(plan, batch.cells)
                     slow: dict[int, tuple[Any, ...] | None] = {}
                     undecided = decided.undecided
-                    numbers = batch.numbers.take(undecided).to_pylist()
+                    numbers = batch.numbers.take(pa.array(undecided, pa.int64())).to_pylist()
                     rows = batch.rows_at(undecided)
                     for i, number, row in zip(undecided, numbers, rows, strict=True):
                         cells, extra = mapper(row)

@@ -119,6 +119,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
@@ -196,22 +197,23 @@ class Table:
     _source: Iterator[tuple[int, list[Any]]] | None = field(default=None, repr=False)
     # XLSX: row number -> addresses of formula cells without a cached value (data rows)
     _formulas: _FormulaCells | None = field(default=None, repr=False)
-    # CSV: the body (below the header) when pyarrow can read it (``batches``), else None
-    _body: _PlainBody | None = field(default=None, repr=False)
+    # CSV: the body below the header if pyarrow can read it, else None (for ``batches``)
+    _plain: Callable[[], _PlainBody | None] | None = field(default=None, repr=False)
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """The data rows below the header as ``(row_number, cells)``; one pass only."""
         source, self._source = self._source, None
         if source is None:
             raise RuntimeError("Table.rows() can be iterated only once")
-        self._body = None
+        self._plain = None
         return self._data_rows(source)
 
     def batches(self, size: int) -> Iterator[CellBatch]:
         """The data rows of ``rows()`` as batches of ``size`` rows (the last one shorter);
         one pass only. A plain CSV body (see ``_PlainBody``) is read by pyarrow without a
         Python object per cell; any other file is ``rows()`` grouped."""
-        body, self._body = self._body, None
+        plain, self._plain = self._plain, None
+        body = plain() if plain is not None and self._source is not None else None
         if body is None:
             yield from _grouped(self.rows(), size)
             return
@@ -854,7 +856,7 @@ def _open_csv(path: Path, dataset: Dataset) -> Iterator[Table]:
             encoding=encoding,
             delimiter=delimiter,
             _source=_checked_records(lines, shape, header_end),
-            _body=_PlainBody.of(path, encoding, header_end, shape),
+            _plain=partial(_PlainBody.of, path, encoding, header_end, shape),
         )
         try:
             yield table
@@ -958,6 +960,7 @@ class _PlainBody:
         self.offset = offset  # byte offset of the first body line
         self.first_line = first_line  # its line number
         self.shape = shape
+        self._counting = pa.array([], pa.int64())  # 0, 1, 2, ...: row numbers by addition
 
     @classmethod
     def of(cls, path: Path, encoding: str, header_end: int, shape: _CsvShape) -> _PlainBody | None:
@@ -1022,10 +1025,10 @@ class _PlainBody:
                     break
                 else:
                     tail = b""
-                lines = pc.split_pattern(
-                    pa.array([data.replace(b"\r\n", b"\n").removesuffix(b"\r")], pa.binary()),
-                    "\n",
-                ).values.view(pa.string())  # UTF-8 checked by ``of``
+                if b"\r" in data:  # only in CRLF line ends (``of``)
+                    data = data.replace(b"\r\n", b"\n").removesuffix(b"\r")
+                lines = pc.split_pattern(pa.array([data], pa.binary()), "\n").values
+                lines = lines.view(pa.string())  # UTF-8 checked by ``of``
                 rejected = None
                 try:
                     kept, kept_numbers = self._block(lines, number, sorter)
@@ -1081,7 +1084,9 @@ class _PlainBody:
                 fixed.append(record + [None] * (width - len(record)))
             split = _replaced(split, ragged[: len(fixed)], fixed)
         n = len(split)
-        numbers = pa.array(range(number, number + n), pa.int64())
+        if len(self._counting) < n:
+            self._counting = pa.array(range(n), pa.int64())
+        numbers = pc.add(self._counting.slice(0, n), number)
         sure = self._sure_data(split, sorter)
         if sorter.first:  # the first data row may be the column-number row
             first = pc.index(sure, True).as_py()

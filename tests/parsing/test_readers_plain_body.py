@@ -70,7 +70,7 @@ def _batches(path: Path, dataset, fast: bool, size: int):
     out = []
     with open_table(path, dataset) as table:
         if fast:
-            assert table._body is not None, "the fast path must read this file"
+            assert table._plain() is not None, "the fast path must read this file"
             source = table.batches(size)
         else:
             source = readers._grouped(table.rows(), size)
@@ -134,7 +134,7 @@ def test_bodies_the_fast_path_does_not_read(tmp_path, content):
     path = tmp_path / "k.csv"
     path.write_bytes((KOP + content).encode().replace(b"\xc2\x92", b"\x92"))
     with open_table(path, DATASETS["koperasi"]) as table:
-        assert table._body is None
+        assert table._plain() is None
 
 
 def test_windows_1252_and_utf16_are_left_to_the_row_reader(tmp_path):
@@ -142,4 +142,4 @@ def test_windows_1252_and_utf16_are_left_to_the_row_reader(tmp_path):
         path = tmp_path / f"k-{encoding}.csv"
         path.write_bytes((KOP + "1;7401010001;Koperasi Sé;Muna;aktif\n").encode(encoding))
         with open_table(path, DATASETS["koperasi"]) as table:
-            assert table.encoding != "utf-8" and table._body is None
+            assert table.encoding != "utf-8" and table._plain() is None
