@@ -15,6 +15,13 @@ a percentage is turned into text with ``%`` (0.6043 formatted as 60.43% arrives 
 padded with None (a short row whose missing trailing cells are empty is common and
 legitimate).
 
+``Table.batches(size)`` yields the same rows as :class:`CellBatch` es (row numbers and an
+Arrow ``list<string>`` of cells) for the loader's columnar path. A plain CSV body
+(UTF-8, no quote character, no NUL, no bare CR: ``_PlainBody``) is then split by Arrow
+kernels, without a Python object per cell; only the lines that are ragged or may not be
+data (blank, total, column-number rows) are looked at in Python, by the same code as in
+``rows()``. Any other file is ``rows()`` grouped.
+
 ``Table.notes`` (:class:`ReaderNote`) tell the loader what the reader did that a user must
 hear of; they are filled at open and while ``rows()`` runs (complete once it is exhausted).
 
@@ -896,9 +903,6 @@ class CellBatch:
 
     def __len__(self) -> int:
         return len(self.numbers)
-
-    def column(self, position: int) -> pa.Array:
-        return pc.list_element(self.cells, position)
 
     def rows_at(self, positions: list[int]) -> list[list[Any]]:
         """The cells of these rows as the row reader gives them (str, None padding)."""
