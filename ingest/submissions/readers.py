@@ -985,7 +985,9 @@ class _PlainBody:
                 tail = b"\r" if data.endswith(b"\r") else b""
                 if tail:
                     data = data[:-1]
-                if b'"' in data or b"\x00" in data or data.count(b"\r") != data.count(b"\r\n"):
+                if b'"' in data or b"\x00" in data:
+                    return None
+                if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
                     return None
                 first, last = data.find(b"\n"), data.rfind(b"\n")
                 # a line inside one block is shorter than the limit; one across blocks:
