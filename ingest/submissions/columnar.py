@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -77,22 +77,6 @@ def value_text(value: Any) -> str | None:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"no COPY text for {value!r}")  # pragma: no cover
-
-
-def batches(
-    rows: Iterable[tuple[int, list[Any]]], size: int = BATCH_ROWS
-) -> Iterator[tuple[list[int], list[list[Any]]]]:
-    """The reader's ``(row_number, cells)`` grouped into (row numbers, rows) of ``size``."""
-    numbers: list[int] = []
-    cells: list[list[Any]] = []
-    for number, row in rows:
-        numbers.append(number)
-        cells.append(row)
-        if len(numbers) == size:
-            yield numbers, cells
-            numbers, cells = [], []
-    if numbers:
-        yield numbers, cells
 
 
 @dataclass(frozen=True)
@@ -154,11 +138,10 @@ class Decided:
     undecided: list[int]  # positions in the batch, ascending
 
 
-def decide(plan: ColumnPlan, rows: list[list[Any]]) -> Decided:
-    n = len(rows)
-    # one conversion of the whole batch (the reader pads every row to the header width),
-    # then each column is a C-level slice of it
-    batch = pa.array(rows, pa.list_(pa.string()))
+def decide(plan: ColumnPlan, batch: pa.ListArray) -> Decided:
+    """Decide a batch given as the reader's cell lists (``readers.CellBatch.cells``: every
+    row padded to the header width), each column a C-level slice of it."""
+    n = len(batch)
     ok = pa.array([True] * n, pa.bool_())
     texts: dict[str, pa.Array] = {}
     for name, kind, pos, col in plan.stored:
@@ -298,7 +281,7 @@ def _check_column(cells: pa.Array, parse: Callable, province_code: str) -> pa.Ar
 
 def batch_output(
     sid: int,
-    numbers: list[int],
+    numbers: pa.Int64Array,
     decided: Decided,
     columns: list[str],
     slow: dict[int, tuple[tuple[Any, ...], dict[str, Any]] | None],
@@ -323,7 +306,7 @@ def batch_output(
         if extra:
             extras[i] = json.dumps(extra, ensure_ascii=False, default=str)
     extra_text = pc.filter(pa.array(extras, pa.string()), keep)
-    row_numbers = pc.filter(pa.array(numbers, pa.int64()), keep)
+    row_numbers = pc.filter(numbers, keep)
     joined = pc.binary_join_element_wise(
         *texts, extra_text, "\x00", null_handling="replace", null_replacement="\x00"
     )

@@ -32,11 +32,12 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import pyarrow as pa
 from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from ingest import warehouse
-from ingest.submissions.columnar import batch_output, batches, column_plan, decide
+from ingest.submissions.columnar import BATCH_ROWS, batch_output, column_plan, decide
 from ingest.submissions.datasets import DATASETS, UnrecognisedColumn, unrecognised_columns
 from ingest.submissions.filenames import FileNameError, SubmissionName, parse_file_name
 from ingest.submissions.normalize import Issue, normalise_row
@@ -647,18 +648,23 @@ def _load(
         if plan is not None:
             mapper = _row_mapper(table.columns, header_keys)
             with conn.cursor().copy(copy_sql + sql.SQL(" (format csv)")) as copy:
-                for numbers, rows in batches(table.rows()):
+                for batch in table.batches(BATCH_ROWS):
                     before = received
-                    received += len(rows)
-                    decided = decide(plan, rows)
+                    received += len(batch)
+                    decided = decide(plan, batch.cells)
                     slow: dict[int, tuple[Any, ...] | None] = {}
-                    for i in decided.undecided:
-                        cells, extra = mapper(rows[i])
-                        values = per_row(numbers[i], cells, rows[i])
+                    undecided = decided.undecided
+                    numbers = batch.numbers.take(pa.array(undecided, pa.int64())).to_pylist()
+                    rows = batch.rows_at(undecided)
+                    for i, number, row in zip(undecided, numbers, rows, strict=True):
+                        cells, extra = mapper(row)
+                        values = per_row(number, cells, row)
                         slow[i] = None if values is None else (pick(values), extra)
-                    batch_loaded, keys, data = batch_output(sid, numbers, decided, columns, slow)
+                    batch_loaded, keys, data = batch_output(
+                        sid, batch.numbers, decided, columns, slow
+                    )
                     loaded += batch_loaded
-                    quarantined += len(rows) - batch_loaded
+                    quarantined += len(batch) - batch_loaded
                     for row_number, key in keys:
                         if key in seen_rows:
                             repeated.append(row_number)

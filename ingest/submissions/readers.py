@@ -15,6 +15,13 @@ a percentage is turned into text with ``%`` (0.6043 formatted as 60.43% arrives 
 padded with None (a short row whose missing trailing cells are empty is common and
 legitimate).
 
+``Table.batches(size)`` yields the same rows as :class:`CellBatch` es (row numbers and an
+Arrow ``list<string>`` of cells) for the loader's columnar path. A plain CSV body
+(UTF-8, no quote character, no NUL, no bare CR: ``_PlainBody``) is then split by Arrow
+kernels, without a Python object per cell; only the lines that are ragged or may not be
+data (blank, total, column-number rows) are looked at in Python, by the same code as in
+``rows()``. Any other file is ``rows()`` grouped.
+
 ``Table.notes`` (:class:`ReaderNote`) tell the loader what the reader did that a user must
 hear of; they are filled at open and while ``rows()`` runs (complete once it is exhausted).
 
@@ -110,19 +117,23 @@ import csv
 import io
 import queue
 import re
+import string
 import threading
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
 from itertools import chain, islice
 from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+import pyarrow as pa
+import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from ingest.submissions.datasets import Dataset, header_mapping, match_columns, missing_required
@@ -193,69 +204,108 @@ class Table:
     _source: Iterator[tuple[int, list[Any]]] | None = field(default=None, repr=False)
     # XLSX: row number -> addresses of formula cells without a cached value (data rows)
     _formulas: _FormulaCells | None = field(default=None, repr=False)
+    # CSV: the body below the header if pyarrow can read it, else None (for ``batches``)
+    _plain: Callable[[], _PlainBody | None] | None = field(default=None, repr=False)
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:
         """The data rows below the header as ``(row_number, cells)``; one pass only."""
         source, self._source = self._source, None
         if source is None:
             raise RuntimeError("Table.rows() can be iterated only once")
+        self._plain = None
         return self._data_rows(source)
+
+    def batches(self, size: int) -> Iterator[CellBatch]:
+        """The data rows of ``rows()`` as batches of ``size`` rows (the last one shorter);
+        one pass only. A plain CSV body (see ``_PlainBody``) is read by pyarrow without a
+        Python object per cell; any other file is ``rows()`` grouped."""
+        plain, self._plain = self._plain, None
+        body = plain() if plain is not None and self._source is not None else None
+        if body is None:
+            yield from _grouped(self.rows(), size)
+            return
+        self._source = None
+        sorter = _RowSorter(self)
+        yield from body.batches(sorter, size)
+        sorter.finish()
 
     def _data_rows(self, source: Iterator[tuple[int, list[Any]]]) -> Iterator:
         width = len(self.header)
         pad = [None] * width
-        ident = next((self.columns.index(c) for c in IDENTIFIER_COLUMNS if c in self.columns), -1)
-        labels = tuple(i for i, c in enumerate(self.columns) if c in LABEL_COLUMNS)
-        totals: list[int] = []
-        total_count = 0
-        formulas = self._formulas
-        first = True
-        match, initials = _TOTAL_LABEL.match, _TOTAL_INITIALS  # the hot loop: checks inlined
+        sorter = _RowSorter(self)
+        ident, has_id, keep = sorter.ident, _has_id, sorter.keep
         for number, cells in source:
             if len(cells) < width:
                 cells.extend(pad[len(cells) :])
-            has_id = False
-            if ident >= 0:  # fast path: a row with an identifier is data, never a total
-                value = cells[ident]
-                has_id = (
-                    bool(value)
-                    and (
-                        value.__class__ is not str
-                        or not (  # blank, or a total label in the identifier column (`JUMLAH`)
-                            value[:1] in initials and (value.isspace() or match(value))
-                        )
-                    )
-                )
-                if has_id and not first:
-                    yield number, cells
-                    continue
-            value = _first_value(cells)
-            if value is None:
-                continue
-            if not has_id:
-                total = value.__class__ is str and value[:1] in initials and match(value)
-                if not total:
-                    for i in labels:  # the label may stand in the name / regency column
-                        c = cells[i]
-                        if c.__class__ is str and c[:1] in initials and match(c):
-                            total = True
-                            break
-                if total:
-                    total_count += 1
-                    if len(totals) < NOTE_ROWS:
-                        totals.append(number)
-                    if formulas is not None:
-                        formulas.drop_row(number)
-                    continue
-            if first:
-                first = False
-                if _is_column_number_row(cells):
-                    continue
-            yield number, cells
-        if total_count:
-            self.notes.append(_total_note(total_count, totals))
-        if formulas is not None and formulas.count:
-            self.notes.append(formulas.note(self.sheet or ""))
+            # the hot loop: a row with an identifier is data, never a total
+            if (ident >= 0 and not sorter.first and has_id(cells[ident])) or keep(number, cells):
+                yield number, cells
+        sorter.finish()
+
+
+class _RowSorter:
+    """The one definition of which rows below the header are data (see the module
+    docstring, "Not data, skipped"): ``keep`` decides one row, in file order, and counts
+    the total rows skipped; ``finish`` adds the reader's notes. Both CSV body readers and
+    the XLSX reader call it, so a total row is the same row whichever way it was read."""
+
+    def __init__(self, table: Table):
+        columns = table.columns
+        self.table = table
+        self.ident = next((columns.index(c) for c in IDENTIFIER_COLUMNS if c in columns), -1)
+        self.labels = tuple(i for i, c in enumerate(columns) if c in LABEL_COLUMNS)
+        self.first = True  # no data row yet: the next one may be a column-number row
+        self.totals: list[int] = []
+        self.total_count = 0
+
+    def keep(self, number: int, cells: list[Any]) -> bool:
+        """Is this row (padded to the header width) data? False: blank, total, or the
+        column-number row right below the header."""
+        ident = self.ident
+        has_id = ident >= 0 and _has_id(cells[ident])
+        if has_id and not self.first:
+            return True
+        value = _first_value(cells)
+        if value is None:
+            return False
+        if not has_id and self._is_total(value, cells):
+            self.total_count += 1
+            if len(self.totals) < NOTE_ROWS:
+                self.totals.append(number)
+            if self.table._formulas is not None:
+                self.table._formulas.drop_row(number)
+            return False
+        if self.first:
+            self.first = False
+            if _is_column_number_row(cells):
+                return False
+        return True
+
+    def _is_total(self, value: Any, cells: list[Any]) -> bool:
+        match, initials = _TOTAL_LABEL.match, _TOTAL_INITIALS
+        if value.__class__ is str and value[:1] in initials and match(value):
+            return True
+        for i in self.labels:  # the label may stand in the name / regency column
+            c = cells[i]
+            if c.__class__ is str and c[:1] in initials and match(c):
+                return True
+        return False
+
+    def finish(self) -> None:
+        table = self.table
+        if self.total_count:
+            table.notes.append(_total_note(self.total_count, self.totals))
+        if table._formulas is not None and table._formulas.count:
+            table.notes.append(table._formulas.note(table.sheet or ""))
+
+
+def _has_id(value: Any) -> bool:
+    """An identifier cell that makes its row data, never a total: non-empty, and not blank
+    or a total label (`JUMLAH` written in the identifier column)."""
+    return bool(value) and (
+        value.__class__ is not str
+        or not (value[:1] in _TOTAL_INITIALS and (value.isspace() or _TOTAL_LABEL.match(value)))
+    )
 
 
 # --------------------------------------------------------------------------- shared
@@ -813,6 +863,7 @@ def _open_csv(path: Path, dataset: Dataset) -> Iterator[Table]:
             encoding=encoding,
             delimiter=delimiter,
             _source=_checked_records(lines, shape, header_end),
+            _plain=partial(_PlainBody.of, path, encoding, header_end, shape),
         )
         try:
             yield table
@@ -835,6 +886,334 @@ def _choose_delimiter(dataset: Dataset, heads: dict[str, list]) -> str:
             best, best_score = delimiter, score
     assert best is not None
     return best
+
+
+# --------------------------------------------------------------------------- CSV body by pyarrow
+
+
+@dataclass
+class CellBatch:
+    """Data rows as ``Table.rows()`` yields them, for the columnar path: their row numbers
+    and their cells as one Arrow ``list<string>`` array (each row padded to the header
+    width, a padded cell null)."""
+
+    numbers: pa.Int64Array
+    cells: pa.ListArray
+    _rows: list[list[Any]] | None = None  # the rows themselves, when read as Python lists
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def rows_at(self, positions: list[int]) -> list[list[Any]]:
+        """The cells of these rows as the row reader gives them (str, None padding)."""
+        if self._rows is not None:
+            return [self._rows[i] for i in positions]
+        return self.cells.take(pa.array(positions, pa.int64())).to_pylist()
+
+
+def cell_lists(rows: list[list[Any]]) -> pa.ListArray:
+    return pa.array(rows, _CELL_LISTS)
+
+
+_CELL_LISTS = pa.list_(pa.string())
+
+
+def _grouped(rows: Iterable[tuple[int, list[Any]]], size: int) -> Iterator[CellBatch]:
+    numbers: list[int] = []
+    cells: list[list[Any]] = []
+    for number, row in rows:
+        numbers.append(number)
+        cells.append(row)
+        if len(numbers) == size:
+            yield CellBatch(pa.array(numbers, pa.int64()), cell_lists(cells), cells)
+            numbers, cells = [], []
+    if numbers:
+        yield CellBatch(pa.array(numbers, pa.int64()), cell_lists(cells), cells)
+
+
+PLAIN_BLOCK_BYTES = 1 << 22  # body bytes split per step
+_SCAN_BYTES = 1 << 20  # body bytes checked per step (the reader's memory stays small)
+_FEW_IRREGULAR = 64  # more ragged lines in a block than this: the block is rebuilt whole
+# The cheap tests of ``_PlainBody._sure_data`` (RE2), each a subset of what the row
+# sorter's own checks (``_TOTAL_INITIALS``, ``_TOTAL_LABEL``) let through:
+_SURE_START = "^[0-9A-FHIK-RU-Za-fhik-ru-z]"  # not blank, not a total initial
+_NOT_TOTAL_START = "^(?:$|[^JjTtGgSs \t\xa0])"  # blank or not a total initial
+# a total initial letter, then ASCII up to the 6th character: no total word at its start
+_ASCII_WORD_START = "^[JjTtGgSs](?:[[:ascii:]]{5}|[[:ascii:]]{0,4}$)"
+_TOTAL_WORD_START = (
+    "^(?:[Ss][Uu][Bb]|[Gg][Rr][Aa][Nn][Dd]|[Jj][Uu][Mm][Ll][Aa][Hh]|[Tt][Oo][Tt][Aa][Ll])"
+)
+_SURE_FIRST = pa.array([c for c in string.ascii_letters + string.digits if c not in "JjTtGgSs"])
+_TOTAL_FIRST = pa.array(sorted(_TOTAL_INITIALS))
+_SURE_PREFIX = 3  # cells looked at for the first value (an empty identifier, a row number)
+
+
+class _PlainBody:
+    """A CSV body that Arrow splits exactly as the csv module reads it: UTF-8, no quote
+    character, no NUL, no CR other than in a CRLF line end (in the header lines too, so
+    byte lines are the text reader's lines) and no line longer than ``CSV_FIELD_LIMIT``
+    bytes. Then one physical line is one record, its cells are the line split at the
+    delimiter, and its row number is its line number; ``of`` checks that by one pass of
+    C-level byte scans before anything is read. Ragged lines (blank, short, long) and the
+    rows that may not be data go through the row reader's own code (``_CsvShape.check``,
+    ``_RowSorter.keep``) one by one, so the rows, row numbers, rejections and notes are
+    those of ``_checked_records`` + ``Table._data_rows``."""
+
+    def __init__(self, path: Path, offset: int, first_line: int, shape: _CsvShape):
+        self.path = path
+        self.offset = offset  # byte offset of the first body line
+        self.first_line = first_line  # its line number
+        self.shape = shape
+        self._counting = pa.array([], pa.int64())  # 0, 1, 2, ...: row numbers by addition
+
+    @classmethod
+    def of(cls, path: Path, encoding: str, header_end: int, shape: _CsvShape) -> _PlainBody | None:
+        """The body from line ``header_end + 1`` if it is plain, else None."""
+        if encoding not in ("utf-8", "utf-8-sig"):
+            return None
+        with path.open("rb") as fh:
+            for _ in range(header_end):
+                line = fh.readline()
+                if not line.endswith(b"\n") or b"\r" in line[:-1].removesuffix(b"\r"):
+                    return None
+            offset = fh.tell()
+            decoder = codecs.getincrementaldecoder("utf-8")("strict")
+            tail = b""
+            run = 0  # bytes since the last line end
+            while block := fh.read(_SCAN_BYTES):
+                data = tail + block
+                tail = b"\r" if data.endswith(b"\r") else b""
+                if tail:
+                    data = data[:-1]
+                if b'"' in data or b"\x00" in data:
+                    return None
+                if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+                    return None
+                first, last = data.find(b"\n"), data.rfind(b"\n")
+                # a line inside one block is shorter than the limit; one across blocks:
+                if run + (len(data) if first < 0 else first) >= CSV_FIELD_LIMIT:
+                    return None
+                run = run + len(data) if last < 0 else len(data) - last - 1
+                if not data.isascii() or decoder.getstate()[0]:  # else valid, no copy
+                    try:
+                        decoder.decode(data)
+                    except UnicodeDecodeError:
+                        return None
+            if tail:
+                return None
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                return None
+        return cls(path, offset, header_end + 1, shape)
+
+    def batches(self, sorter: _RowSorter, size: int) -> Iterator[CellBatch]:
+        """The data rows in batches of ``size``, as ``_grouped(Table._data_rows(...))``
+        would make them: a rejection deep in the body comes after the full batches
+        before it, and the rows read since the last full batch are not yielded."""
+        cells: list[pa.ListArray] = []
+        numbers: list[pa.Array] = []
+        held = 0
+        number = self.first_line
+        with self.path.open("rb") as fh:
+            fh.seek(self.offset)
+            tail = b""
+            while True:
+                block = fh.read(PLAIN_BLOCK_BYTES)
+                data = tail + block
+                if block:
+                    cut = data.rfind(b"\n")
+                    if cut < 0:
+                        tail = data
+                        continue
+                    data, tail = data[:cut], data[cut + 1 :]
+                elif not data:
+                    break
+                else:
+                    tail = b""
+                if b"\r" in data:  # only in CRLF line ends (``of``)
+                    data = data.replace(b"\r\n", b"\n").removesuffix(b"\r")
+                lines = pc.split_pattern(pa.array([data], pa.binary()), "\n").values
+                lines = lines.view(pa.string())  # UTF-8 checked by ``of``
+                rejected = None
+                try:
+                    kept, kept_numbers = self._block(lines, number, sorter)
+                except _RejectedAt as exc:
+                    kept, kept_numbers = exc.rows
+                    rejected = exc.error
+                number += len(lines)
+                cells.append(kept)
+                numbers.append(kept_numbers)
+                held += len(kept)
+                if held >= size:
+                    all_cells = pa.concat_arrays(cells)
+                    all_numbers = pa.concat_arrays(numbers)
+                    start = 0
+                    while held - start >= size:
+                        yield CellBatch(
+                            all_numbers.slice(start, size), all_cells.slice(start, size)
+                        )
+                        start += size
+                    cells, numbers = [all_cells.slice(start)], [all_numbers.slice(start)]
+                    held -= start
+                if rejected is not None:
+                    raise rejected
+                if not block:
+                    break
+        if held:
+            yield CellBatch(pa.concat_arrays(numbers), pa.concat_arrays(cells))
+
+    def _block(
+        self, lines: pa.StringArray, number: int, sorter: _RowSorter
+    ) -> tuple[pa.ListArray, pa.Array]:
+        """(cells, row numbers) of the data rows among these lines, the first numbered
+        ``number``; raises ``_RejectedAt`` with the rows before a rejected line."""
+        shape = self.shape
+        width = len(shape.columns)
+        split = pc.split_pattern(lines, shape.delimiter)
+        lengths = pc.list_value_length(split)
+        ragged = pc.indices_nonzero(pc.not_equal(lengths, width)).to_pylist()
+        rejected = None
+        if ragged:
+            records = split.take(pa.array(ragged, pa.int64())).to_pylist()
+            fixed = []
+            for i, record in zip(ragged, records, strict=True):
+                if record == [""]:
+                    record = []  # an empty line: the csv module reads no cell
+                elif len(record) > width:
+                    try:
+                        record = shape.check(number + i, number + i, record)
+                    except FileRejected as exc:
+                        rejected = exc
+                        split = split.slice(0, i)
+                        break
+                fixed.append(record + [None] * (width - len(record)))
+            split = _replaced(split, ragged[: len(fixed)], fixed)
+        n = len(split)
+        if len(self._counting) < n:
+            self._counting = pa.array(range(n), pa.int64())
+        numbers = pc.add(self._counting.slice(0, n), number)
+        sure = self._sure_data(split, sorter)
+        if sorter.first:  # the first data row may be the column-number row
+            first = pc.index(sure, True).as_py()
+            if first >= 0:
+                sure = pc.replace_with_mask(sure, _mask(n, [first]), pa.array([False], pa.bool_()))
+        unsure = pc.indices_nonzero(pc.invert(sure))
+        if len(unsure):
+            records = split.take(unsure).to_pylist()
+            keep = sorter.keep
+            verdicts = [
+                keep(number + i, cells)
+                for i, cells in zip(unsure.to_pylist(), records, strict=True)
+            ]
+            sure = pc.replace_with_mask(sure, pc.invert(sure), pa.array(verdicts, pa.bool_()))
+        kept = (split.filter(sure), numbers.filter(sure))
+        if rejected is not None:
+            raise _RejectedAt(kept, rejected)
+        return kept
+
+    def _sure_data(self, split: pa.ListArray, sorter: _RowSorter) -> pa.BooleanArray:
+        """Rows that ``_RowSorter.keep`` surely keeps once the first data row is past (a
+        cheap test; every other row is asked to ``keep``): an identifier that is no total
+        label; or a first non-empty cell (among the first ``_SURE_PREFIX``) that is no
+        blank or total label, and no total label in the name / regency columns. First
+        by the first character of the cells, then the rows left by a closer look."""
+        sure = self._sure_by(split, sorter, _starts_sure, _starts_no_total)
+        unsure = pc.invert(sure)
+        left = pc.indices_nonzero(unsure)
+        if len(left):
+            closer = self._sure_by(split.take(left), sorter, _no_label, _no_total_label)
+            sure = pc.replace_with_mask(sure, unsure, closer)
+        return sure
+
+    def _sure_by(
+        self,
+        split: pa.ListArray,
+        sorter: _RowSorter,
+        value_ok: Callable[[pa.Array], pa.BooleanArray],
+        label_ok: Callable[[pa.Array], pa.BooleanArray],
+    ) -> pa.BooleanArray:
+        width = len(self.shape.columns)
+        sure = before = None  # before: the cells before this one are empty
+        for k in range(min(_SURE_PREFIX, width)):
+            cell = pc.list_element(split, k)
+            here = value_ok(cell)
+            sure = here if before is None else pc.or_(sure, pc.and_(before, here))
+            empty = pc.fill_null(pc.equal(cell, ""), True)
+            before = empty if before is None else pc.and_(before, empty)
+        for i in sorter.labels:
+            sure = pc.and_(sure, label_ok(pc.list_element(split, i)))
+        if sorter.ident >= 0:  # an identifier: data, never a total
+            sure = pc.or_(sure, value_ok(pc.list_element(split, sorter.ident)))
+        return sure
+
+
+def _first_in(cell: pa.Array, characters: pa.Array) -> pa.BooleanArray:
+    """Cells whose first character is one of ``characters`` (null: a missing cell)."""
+    return pc.is_in(pc.utf8_slice_codeunits(cell, 0, 1), characters)
+
+
+def _starts_sure(cell: pa.Array) -> pa.BooleanArray:
+    """Not blank, not a total initial (``_SURE_START``)."""
+    return pc.fill_null(_first_in(cell, _SURE_FIRST), False)
+
+
+def _starts_no_total(cell: pa.Array) -> pa.BooleanArray:
+    """Blank, or no total initial: not a total label (``_NOT_TOTAL_START``)."""
+    return pc.fill_null(pc.invert(_first_in(cell, _TOTAL_FIRST)), True)
+
+
+def _matches(cell: pa.Array, pattern: str, missing: bool) -> pa.BooleanArray:
+    return pc.fill_null(pc.match_substring_regex(cell, pattern), missing)
+
+
+def _no_label(cell: pa.Array) -> pa.BooleanArray:
+    """Not blank, and no total label: ``_TOTAL_LABEL`` needs a total word at the start of
+    a cell starting with a letter (its first 6 characters ASCII: no case folding of other
+    characters onto ASCII ones)."""
+    word = pc.and_(
+        _matches(cell, _ASCII_WORD_START, False),
+        pc.invert(_matches(cell, _TOTAL_WORD_START, False)),
+    )
+    return pc.or_(word, _matches(cell, _SURE_START, False))
+
+
+def _no_total_label(cell: pa.Array) -> pa.BooleanArray:
+    """Blank or no total label."""
+    return pc.or_(_matches(cell, _NOT_TOTAL_START, True), _no_label(cell))
+
+
+class _RejectedAt(Exception):
+    """A rejected line in a block, with the data rows before it."""
+
+    def __init__(self, rows: tuple[pa.ListArray, pa.Array], error: FileRejected):
+        super().__init__(str(error))
+        self.rows = rows
+        self.error = error
+
+
+def _mask(n: int, positions: list[int]) -> pa.BooleanArray:
+    marks = [False] * n
+    for i in positions:
+        marks[i] = True
+    return pa.array(marks, pa.bool_())
+
+
+def _replaced(split: pa.ListArray, positions: list[int], rows: list[list[Any]]) -> pa.ListArray:
+    """``split`` with the lists at ``positions`` (ascending) replaced by ``rows``."""
+    if len(positions) > _FEW_IRREGULAR:
+        whole = split.to_pylist()
+        for i, row in zip(positions, rows, strict=True):
+            whole[i] = row
+        return cell_lists(whole)
+    parts = []
+    start = 0
+    for i, row in zip(positions, rows, strict=True):
+        parts.append(split.slice(start, i - start))
+        parts.append(cell_lists([row]))
+        start = i + 1
+    parts.append(split.slice(start))
+    return pa.concat_arrays(parts)
 
 
 # --------------------------------------------------------------------------- XLSX
