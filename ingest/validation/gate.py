@@ -12,7 +12,7 @@ Steps for one dataset batch (submission ids S):
    submission the number of failing rows and the first ones as json: grouped over
    `Rule.unexpected_rows_sql` for built-in expectations (row-wise ones read a temporary
    table of the rows failing any of them, filled by one scan); the suite's own query for
-   `unexpected_rows_expectation`s, which return one row per failing submission. The
+   query rules, which return one row per failing submission. The
    per-submission results must add up to GX's count (checked; a mismatch is logged as an
    error and listed in the report's anomalies).
 3. Decision, in one transaction: `audit.validation_results` (one row per expectation per
@@ -332,7 +332,7 @@ def _validate_dataset(
     for rule in failed:
         gx_count = _gx_unexpected_count(gx_by_rule[rule.code])
         attributed = _attribute(conn, rule, failing_sql if rule.is_row_wise else batch_sql)
-        if rule.type == "unexpected_rows_expectation":  # GX counted failing submissions
+        if rule.is_query:  # GX counted failing submissions
             total = len(attributed)
             failed_expectations[rule.code] = sum(f.count for f in attributed.values())
         else:
@@ -459,7 +459,7 @@ def _collect_failing_rows(conn: psycopg.Connection, rules: list[Rule], batch_sql
 
 def _attribute(conn: psycopg.Connection, rule: Rule, batch_sql: str) -> dict[int, Finding]:
     """Per submission: how many rows fail `rule`, and the first ones (grouped in SQL)."""
-    if rule.type == "unexpected_rows_expectation":
+    if rule.is_query:
         query = (
             "select submission_id, unexpected_count, coalesce(sample, '[]'::jsonb) "
             f"from ({rule.unexpected_rows_sql(batch_sql)}) as q"

@@ -17,11 +17,15 @@ which rows) failed an expectation:
 - for GX's built-in column expectations, :meth:`Rule.unexpected_rows_sql` renders the SQL
   that selects the failing rows of a batch with their `submission_id` and `row_number`,
   with GX's semantics (map expectations skip nulls unless they test for nulls);
-- an `unexpected_rows_expectation` of a dataset suite is written to return ONE ROW PER
-  FAILING SUBMISSION: `submission_id`, `unexpected_count` and `sample` (jsonb array of the
-  first failing rows, or of one object describing a submission-level finding). GX fetches
-  the rows such a query returns into Python, so a row-level query would cost memory in
-  proportion to the failures; one row per submission keeps it bounded.
+- a rule written as a query is, in a dataset suite, an `unexpected_submissions_expectation`
+  (`gx_expectations.py`): its query returns ONE ROW PER FAILING SUBMISSION:
+  `submission_id`, `unexpected_count` and `sample` (jsonb array of the first failing rows,
+  or of one object describing a submission-level finding). GX only counts those rows; the
+  gate reads them when the rule fails. Uniqueness within a submission is such a query too
+  (`group by submission_id, <key> having count(*) > 1`): GX's
+  `expect_compound_columns_to_be_unique` joins the whole batch to its own group counts,
+  about twice the work (expectations/README.md, "Where the time goes"). The BPS suite,
+  which has no submissions, uses GX's `unexpected_rows_expectation`.
 
 The gate cross-checks its per-submission counts against GX's unexpected count.
 """
@@ -56,15 +60,14 @@ SUPPORTED_TYPES = frozenset(
         "expect_column_values_to_be_in_set",
         "expect_column_values_to_be_between",
         "expect_column_values_to_match_regex",
-        "expect_compound_columns_to_be_unique",
+        "expect_column_values_to_match_like_pattern_list",
         "expect_column_pair_values_a_to_be_greater_than_b",
         "unexpected_rows_expectation",
+        "unexpected_submissions_expectation",
     }
 )
-ROW_WISE_TYPES = SUPPORTED_TYPES - {
-    "expect_compound_columns_to_be_unique",
-    "unexpected_rows_expectation",
-}
+QUERY_TYPES = frozenset({"unexpected_rows_expectation", "unexpected_submissions_expectation"})
+ROW_WISE_TYPES = SUPPORTED_TYPES - QUERY_TYPES
 ROW_KEY = ("submission_id", "row_number")
 _JOIN = re.compile(r"\bjoin\b", re.IGNORECASE)
 
@@ -124,6 +127,8 @@ class Rule:
             return tuple(k["column_list"])
         if "column_A" in k:
             return (k["column_A"], k["column_B"])
+        if "column" in self.meta:  # the column a query rule checks, as its suite names it
+            return (self.meta["column"],)
         return ()
 
     @property
@@ -136,6 +141,12 @@ class Rule:
         return self.severity == "quarantine"
 
     @property
+    def is_query(self) -> bool:
+        """Whether the rule is the suite's own SQL query (one row per failing submission in a
+        dataset suite) rather than a built-in column expectation."""
+        return self.type in QUERY_TYPES
+
+    @property
     def is_row_wise(self) -> bool:
         """Whether a row fails this rule by its own values alone (a map expectation), so
         that the rule finds the same failures in any set of rows holding its failing ones."""
@@ -145,28 +156,14 @@ class Rule:
         """SQL selecting this rule's failures in the batch `batch_sql`.
 
         Built-in expectations: one row per failing row (submission_id, row_number, the
-        columns checked). `unexpected_rows_expectation`: the suite's own query, which in a
-        dataset suite returns one row per failing submission (see the module docstring).
+        columns checked). A query rule: the suite's own query, which in a dataset suite
+        returns one row per failing submission (see the module docstring).
         """
-        if self.type == "unexpected_rows_expectation":
+        if self.is_query:
             return render_batch_query(self.kwargs["unexpected_rows_query"], batch_sql)
-        k = self.kwargs
         src = f"({batch_sql}) as b"
         shown = [c for c in self.columns if c not in ROW_KEY]
         select = ", ".join(ident(c) for c in (*ROW_KEY, *shown))
-        if self.type == "expect_compound_columns_to_be_unique":
-            cols = ", ".join(ident(c) for c in self.columns)
-            ignore = k.get("ignore_row_if", "never")
-            if ignore == "any_value_is_missing":
-                keep = " and ".join(f"{ident(c)} is not null" for c in self.columns)
-            elif ignore == "all_values_are_missing":
-                keep = "not (" + " and ".join(f"{ident(c)} is null" for c in self.columns) + ")"
-            else:
-                keep = "true"
-            return (
-                f"select {select} from (select b.*, count(*) over (partition by {cols}) as gx_n "
-                f"from {src} where {keep}) as d where gx_n > 1"
-            )
         return f"select {select} from {src} where {self.failing_row_condition()}"
 
     def failing_row_condition(self) -> str:
@@ -190,6 +187,11 @@ class Rule:
         if t == "expect_column_values_to_match_regex":
             c = ident(k["column"])
             return f"{c} is not null and not ({c} ~ {literal(k['regex'])})"
+        if t == "expect_column_values_to_match_like_pattern_list":
+            c = ident(k["column"])
+            join = " and " if k.get("match_on") == "all" else " or "
+            like = join.join(f"{c} like {literal(p)}" for p in k["like_pattern_list"])
+            return f"{c} is not null and not ({like})"
         if t == "expect_column_pair_values_a_to_be_greater_than_b":
             a, b = ident(k["column_A"]), ident(k["column_B"])
             op = ">=" if k.get("or_equal") else ">"
@@ -221,6 +223,8 @@ class Suite:
         """A fresh GX ExpectationSuite built from the JSON document."""
         from great_expectations.core.expectation_suite import ExpectationSuite
 
+        from ingest.validation import gx_expectations  # noqa: F401  (registers the type)
+
         doc = json.loads(json.dumps(self.document))
         suite = ExpectationSuite(**doc)
         if len(suite.expectations) != len(self.rules):
@@ -243,8 +247,13 @@ def _rule(suite: str, index: int, exp: Mapping[str, Any], path: Path) -> Rule:
     if type_ not in SUPPORTED_TYPES:
         raise SuiteError(f"{where}: expectation type {type_!r} is not supported by the gate")
     kwargs = exp.get("kwargs") or {}
-    if type_ == "unexpected_rows_expectation" and meta["severity"] == "quarantine":
+    if type_ in QUERY_TYPES and meta["severity"] == "quarantine":
         raise SuiteError(f"{where}: quarantine rules must be built-in row-level expectations")
+    if type_ == "unexpected_rows_expectation" and suite in DATASET_SUITES:
+        raise SuiteError(
+            f"{where}: a dataset suite's query rule is an unexpected_submissions_expectation "
+            "(one row per failing submission, counted by GX without fetching the rows)"
+        )
     if kwargs.get("row_condition") or kwargs.get("mostly", 1) != 1:
         raise SuiteError(f"{where}: row_condition and mostly are not supported by the gate")
     gx_severity = exp.get("severity", "critical")

@@ -328,7 +328,7 @@ def test_a_broken_expectation_fails_the_gate_and_leaves_the_batch_loaded(
     doc = json.loads((suites.SUITES_DIR / "indikator_umkm.json").read_text())
     doc["expectations"].append(
         {
-            "type": "unexpected_rows_expectation",
+            "type": "unexpected_submissions_expectation",
             "kwargs": {"unexpected_rows_query": "select no_such_column from {batch}"},
             "severity": "warning",
             "meta": {
@@ -370,3 +370,49 @@ def test_gx_sessions_plan_partition_by_partition(conninfo, monkeypatch):
         "search_path": "audit,public",
         "statement_timeout": "12s",
     }
+
+
+def test_gx_runs_the_query_of_an_sql_rule_once(conninfo, conn):
+    """An unexpected_submissions_expectation: GX counts the rows of the query (one run) and
+    does not fetch them (GX's unexpected_rows_expectation runs it twice); its verdict is the
+    count."""
+    from great_expectations.core.expectation_suite import ExpectationSuite
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    from ingest.validation import _gx, gx_expectations  # noqa: F401
+
+    conn.execute("create table if not exists audit.gx_once (submission_id int, v int)")
+    conn.execute("truncate audit.gx_once")
+    conn.execute("insert into audit.gx_once values (1, 1), (1, -1), (2, -5), (3, 2)")
+    conn.commit()
+    query = (
+        "select submission_id, count(*) as unexpected_count, null::jsonb as sample "
+        "from {batch} where v < 0 /* gx-once */ group by submission_id"
+    )
+    suite = ExpectationSuite(
+        name="once",
+        expectations=[
+            {
+                "type": "unexpected_submissions_expectation",
+                "kwargs": {"unexpected_rows_query": query},
+            }
+        ],
+    )
+    seen: list[str] = []
+
+    def count(conn_, cursor, statement, *args):
+        if "gx-once" in statement:
+            seen.append(statement)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    try:
+        with _gx.warehouse_datasource(conninfo) as datasource:
+            result = _gx.validate_table(datasource, "gx_once", "gx_once", suite, "once")
+    finally:
+        event.remove(Engine, "before_cursor_execute", count)
+    (only,) = result.results
+    assert not only.success
+    assert only.result == {"observed_value": 2}  # submissions 1 and 2 fail
+    assert len(seen) == 1, seen
+    assert seen[0].lstrip().upper().startswith("SELECT COUNT(*)")

@@ -94,7 +94,7 @@ def test_batch_substitution_agrees_with_gx():
 
     for name in ALL_SUITES:
         for rule in load_suite(name).rules:
-            if rule.type != "unexpected_rows_expectation":
+            if not rule.is_query:
                 continue
             query = rule.kwargs["unexpected_rows_query"]
             rendered = render_batch_query(query, "select 1")
@@ -116,3 +116,41 @@ def test_suite_checks_reject_bad_meta(tmp_path):
     )
     with pytest.raises(SuiteError, match="severity"):
         load_suite("umkm", tmp_path)
+
+
+def test_a_dataset_suite_writes_its_sql_rules_as_unexpected_submissions(tmp_path):
+    (tmp_path / "umkm.json").write_text(
+        '{"name": "umkm", "expectations": [{"type": "unexpected_rows_expectation",'
+        ' "kwargs": {"unexpected_rows_query": "select submission_id from {batch}"},'
+        ' "severity": "warning", "meta": {"rule": "gx.umkm.x", "severity": "warning",'
+        ' "reason": "r", "description": "d"}}]}'
+    )
+    with pytest.raises(SuiteError, match="unexpected_submissions_expectation"):
+        load_suite("umkm", tmp_path)
+
+
+# What `gx.<dataset>.kabupaten_kota.format` checked as the regex `^(Kabupaten|Kota) .+`
+# before it became LIKE patterns (PostgreSQL's regex engine cost most of the gate's scan).
+KABUPATEN_KOTA_REGEX = "^(Kabupaten|Kota) .+"
+NAMES = [
+    "Kabupaten Bogor", "Kota Bogor", "Kota X", "Kabupaten ", "Kota ", "Kota", "Kabupaten",
+    "KabupatenBogor", "KotaBogor", "kota Bogor", "KOTA BOGOR", " Kota Bogor", "Kab. Bogor",
+    "Kota  Bogor", "Kota\tBogor", "Kota \n", "Kota %", "Kota _", "Kabupaten Kota", "Kotamobagu",
+    "Kota Kotamobagu", "Kabupaten\u00a0Bogor", "Kota é", "",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("name", ["koperasi", "umkm"])
+def test_regency_format_patterns_equal_the_regex(name, conn):
+    """The LIKE patterns accept exactly the names the regex accepted; the gate's attribution
+    predicate (`failing_row_condition`) fails exactly the others."""
+    rule = load_suite(name).rule(f"gx.{name}.kabupaten_kota.format")
+    assert rule.type == "expect_column_values_to_match_like_pattern_list"
+    predicate = rule.failing_row_condition()
+    for value in NAMES:
+        regex_ok, rule_fails = conn.execute(
+            f"select kabupaten_kota ~ %s, {predicate.replace('%', '%%')} "
+            "from (select %s::text as kabupaten_kota) as t",
+            (KABUPATEN_KOTA_REGEX, value),
+        ).fetchone()
+        assert rule_fails is (not regex_ok), value
