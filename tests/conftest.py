@@ -17,6 +17,9 @@ import pytest
 
 from ingest import warehouse
 
+# fixture plugins (pytest reads pytest_plugins in the root conftest only)
+pytest_plugins = ["fixtures.gx_results"]
+
 ADMIN_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 

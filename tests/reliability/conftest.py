@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
 
-@pytest.fixture(scope="session", autouse=True)
-def _gx_results_in_tmp(tmp_path_factory):
-    """The gate keeps GX results for Data Docs; in these tests (and the processes they
-    start) they go to a temporary folder, not to the project's .state/gx."""
-    previous = os.environ.get("KUMKM_GX_DIR")
-    os.environ["KUMKM_GX_DIR"] = str(tmp_path_factory.mktemp("gx"))
-    yield
-    if previous is None:
-        os.environ.pop("KUMKM_GX_DIR", None)
-    else:
-        os.environ["KUMKM_GX_DIR"] = previous
+@pytest.fixture(scope="module", autouse=True)
+def _gx_results(gx_results_in_tmp):
+    """GX results of the gate, in these tests and the processes they start, go to a
+    temporary folder (tests/fixtures/gx_results.py)."""
