@@ -107,3 +107,42 @@ def test_bench_runs_every_stage_and_reconciles(tmp_path):
         "< 1 s",
     ):
         assert target in markdown
+
+
+def test_gate_profile_names_each_sql_rule_and_runs_it_once(tmp_path):
+    """`python -m kumkm_dev.bench gate`: the gate over the bench files, GX's SQL timed per
+    statement; each of the suite's SQL rules is named and runs once per validation."""
+    results_dir = tmp_path / "results"
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "kumkm_dev.bench",
+            "gate",
+            "--rows",
+            "20k",
+            "--repeats",
+            "1",
+            "--data-dir",
+            str(tmp_path / "data"),
+            "--results-dir",
+            str(results_dir),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=900,
+        cwd=PROJECT_ROOT,
+    )
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    (path,) = results_dir.glob("gate-20k-*.json")
+    result = json.loads(path.read_text())
+    (run,) = result["runs"]
+    assert run["outcomes"] == {"accepted": 38}
+    statements = run["statements"]
+    for code in (
+        "gx.umkm.nib.unique_per_submission",
+        "gx.umkm.tanggal_sertifikat_halal.required",
+        "gx.umkm.row_count.drop_vs_previous",
+    ):
+        assert statements[code]["count"] == 1, (code, statements)
+    assert run["gate_s"] > run["outside_gx_s"] > 0

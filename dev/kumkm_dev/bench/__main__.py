@@ -4,6 +4,7 @@
     python -m kumkm_dev.bench --rows 21.4m --workers 2
     python -m kumkm_dev.bench render               # rewrite bench/results/latest.md
     python -m kumkm_dev.bench xlsx                 # the XLSX stage alone (200k-row workbook)
+    python -m kumkm_dev.bench gate --rows 5m       # the gate alone, SQL timed per statement
 
 The PostgreSQL server is TEST_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres)
 or --admin-url; a database `kumkm_bench_<size>_<pid>` is created and dropped afterwards.
@@ -35,7 +36,9 @@ class _Elapsed(logging.Formatter):
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m kumkm_dev.bench", description=__doc__)
-    parser.add_argument("command", nargs="?", default="run", choices=("run", "render", "xlsx"))
+    parser.add_argument(
+        "command", nargs="?", default="run", choices=("run", "render", "xlsx", "gate")
+    )
     parser.add_argument("--rows", default="1m", help="rows over the 38 files: 1m, 5m, 21.4m")
     parser.add_argument("--workers", type=int, help="load workers (default KUMKM_LOAD_WORKERS)")
     parser.add_argument("--admin-url", help="PostgreSQL URL to create the bench database from")
@@ -48,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--xlsx-rows", default="200k", help="rows of the XLSX stage's workbook (0: no stage)"
     )
+    parser.add_argument("--repeats", type=int, default=2, help="gate: validations to time")
     parser.add_argument("--keep-db", action="store_true", help="do not drop the bench database")
     parser.add_argument("--quiet", action="store_true", help="stage lines only")
     args = parser.parse_args(argv)
@@ -72,6 +76,26 @@ def main(argv: list[str] | None = None) -> int:
         out = args.results_dir / f"xlsx-{data.size_label(rows)}-{date.today().isoformat()}.json"
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(stage, indent=1) + "\n")
+        say(f"results: {out}")
+        return 0
+    if args.command == "gate":
+        from datetime import date
+
+        from kumkm_dev.bench.gate import run_gate
+        from kumkm_dev.bench.run import _db_url
+
+        rows = data.parse_size(args.rows)
+        result = run_gate(
+            args.admin_url or Options(rows=0).admin_url,
+            _db_url,
+            args.data_dir,
+            rows,
+            args.repeats,
+            say,
+        )
+        out = args.results_dir / f"gate-{data.size_label(rows)}-{date.today().isoformat()}.json"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(result, indent=1) + "\n")
         say(f"results: {out}")
         return 0
     handler = logging.StreamHandler(sys.stdout)
