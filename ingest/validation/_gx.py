@@ -164,6 +164,8 @@ def file_context(gx_dir: Path):
     """The project-local file-based GX context (created on first use)."""
     import great_expectations as gx
 
+    from ingest.validation import gx_expectations  # noqa: F401  (the stored suites use it)
+
     _quiet_gx()
     gx_dir.mkdir(parents=True, exist_ok=True)
     return gx.get_context(mode="file", project_root_dir=str(gx_dir))

@@ -60,9 +60,7 @@ def build_data_docs(
         _refill_store(conninfo, gx_dir, runs_per_suite)
     context = _gx.file_context(gx_dir)
     for name in (*DATASET_SUITES, BPS_SUITE):  # suite pages even before any validation
-        from great_expectations.core.expectation_suite import ExpectationSuite
-
-        context.suites.add_or_update(ExpectationSuite(**dict(get_suite(name).document)))
+        context.suites.add_or_update(get_suite(name).gx_suite())
     site = {
         "class_name": "SiteBuilder",
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},

@@ -154,3 +154,33 @@ def test_regency_format_patterns_equal_the_regex(name, conn):
             (KABUPATEN_KOTA_REGEX, value),
         ).fetchone()
         assert rule_fails is (not regex_ok), value
+
+
+def test_data_docs_built_in_a_fresh_process_keep_every_rule(tmp_path):
+    """`make docs` runs in a process that has not validated anything: the suites stored for
+    Data Docs still hold every rule, the gate's own expectation type included (GX drops an
+    expectation whose type it does not know, and says so only in its log)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from ingest.validation import build_data_docs, _gx, get_suite\n"
+        "build_data_docs(Path(sys.argv[1]) / 'site', gx_dir=Path(sys.argv[1]) / 'gx')\n"
+        "context = _gx.file_context(Path(sys.argv[1]) / 'gx')\n"
+        "for name in sys.argv[2:]:\n"
+        "    print(name, len(context.suites.get(name).expectations), len(get_suite(name).rules))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path), *ALL_SUITES],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    lines = [
+        ln.split() for ln in proc.stdout.splitlines() if ln.split()[:1] in ([n] for n in ALL_SUITES)
+    ]
+    assert {name for name, _, _ in lines} == set(ALL_SUITES)
+    for name, stored, rules in lines:
+        assert stored == rules, name
