@@ -70,10 +70,7 @@ def _batches(path: Path, dataset, fast: bool, size: int):
     """(batches as (row numbers, rows), notes, rejection) of reading ``path`` one way."""
     out = []
     with open_table(path, dataset) as table:
-        if fast:
-            source = table.batches(size)
-        else:
-            source = readers._grouped(table.rows(), size)
+        source = table.batches(size) if fast else readers._grouped(table.rows(), size)
         try:
             for batch in source:
                 rows = batch.rows_at(list(range(len(batch))))
