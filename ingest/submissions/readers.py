@@ -1128,22 +1128,31 @@ class _PlainBody:
         cheap test; every other row is asked to ``keep``): an identifier that is no total
         label; or a first non-empty cell (among the first ``_SURE_PREFIX``) that is no
         blank or total label, and no total label in the name / regency columns. First
-        by the first character of the cells, then the rows left by a closer look."""
-        sure = self._sure_by(split, sorter, _starts_sure, _starts_no_total)
-        unsure = pc.invert(sure)
-        left = pc.indices_nonzero(unsure)
-        if len(left):
-            closer = self._sure_by(split.take(left), sorter, _no_label, _no_total_label)
-            sure = pc.replace_with_mask(sure, unsure, closer)
+        by the first character of the cells, then the rows left by a closer look; each
+        test looks only at the rows the tests before it left unsure (an identifier
+        usually decides every row at once)."""
+        tests: list[Callable[[pa.ListArray], pa.BooleanArray]] = []
+        for value_ok, label_ok in ((_starts_sure, _starts_no_total), (_no_label, _no_total_label)):
+            if sorter.ident >= 0:  # an identifier: data, never a total
+                tests.append(partial(_cell_is, sorter.ident, value_ok))
+            tests.append(partial(self._sure_by, sorter, value_ok, label_ok))
+        sure = tests[0](split)
+        for test in tests[1:]:
+            unsure = pc.invert(sure)
+            left = pc.indices_nonzero(unsure)
+            if not len(left):
+                break
+            sure = pc.replace_with_mask(sure, unsure, test(split.take(left)))
         return sure
 
     def _sure_by(
         self,
-        split: pa.ListArray,
         sorter: _RowSorter,
         value_ok: Callable[[pa.Array], pa.BooleanArray],
         label_ok: Callable[[pa.Array], pa.BooleanArray],
+        split: pa.ListArray,
     ) -> pa.BooleanArray:
+        """The first non-empty cell passes ``value_ok``, the label cells ``label_ok``."""
         width = len(self.shape.columns)
         sure = before = None  # before: the cells before this one are empty
         for k in range(min(_SURE_PREFIX, width)):
@@ -1154,9 +1163,13 @@ class _PlainBody:
             before = empty if before is None else pc.and_(before, empty)
         for i in sorter.labels:
             sure = pc.and_(sure, label_ok(pc.list_element(split, i)))
-        if sorter.ident >= 0:  # an identifier: data, never a total
-            sure = pc.or_(sure, value_ok(pc.list_element(split, sorter.ident)))
         return sure
+
+
+def _cell_is(
+    position: int, value_ok: Callable[[pa.Array], pa.BooleanArray], split: pa.ListArray
+) -> pa.BooleanArray:
+    return value_ok(pc.list_element(split, position))
 
 
 def _first_in(cell: pa.Array, characters: pa.Array) -> pa.BooleanArray:
