@@ -664,16 +664,12 @@ def _load(
                                 cells, extra = mapper(row)
                                 values = per_row(number, cells, row)
                                 slow[i] = None if values is None else (pick(values), extra)
-                            batch_loaded, keys, data = batch_output(
+                            loaded_numbers, keys, data = batch_output(
                                 sid, batch.numbers, decided, columns, slow
                             )
-                            loaded += batch_loaded
-                            quarantined += len(batch) - batch_loaded
-                            for row_number, key in keys:
-                                if key in seen_rows:
-                                    repeated.append(row_number)
-                                else:
-                                    seen_rows.add(key)
+                            loaded += len(keys)
+                            quarantined += len(batch) - len(keys)
+                            _remember_keys(keys, loaded_numbers, seen_rows, repeated)
                             copy.write(data)
                             if received // PROGRESS_EVERY_ROWS > before // PROGRESS_EVERY_ROWS:
                                 log.info("%s: %d rows read", path.name, received)
@@ -776,6 +772,23 @@ def _load(
         rows_quarantined=quarantined,
         reasons=reasons,
     )
+
+
+def _remember_keys(
+    keys: list[int], numbers: pa.Int64Array, seen: set[int], repeated: list[int]
+) -> None:
+    """Add a batch's duplicate keys to the file's ``seen`` keys, and to ``repeated`` the row
+    numbers of the rows whose key was seen before (in the file or the batch): by set
+    operations in C, row by row only in a batch that has a candidate."""
+    batch = set(keys)
+    if len(batch) == len(keys) and seen.isdisjoint(batch):
+        seen |= batch
+        return
+    for row_number, key in zip(numbers.to_pylist(), keys, strict=True):
+        if key in seen:
+            repeated.append(row_number)
+        else:
+            seen.add(key)
 
 
 def _column_reason(found: list[UnrecognisedColumn]) -> Reason:
