@@ -146,7 +146,7 @@ def decide(plan: ColumnPlan, batch: pa.ListArray) -> Decided:
     """Decide a batch given as the reader's cell lists (``readers.CellBatch.cells``: every
     row padded to the header width), each column a C-level slice of it."""
     n = len(batch)
-    ok = pa.array([True] * n, pa.bool_())
+    ok = pa.repeat(pa.scalar(True), n)
     texts: dict[str, pa.Array] = {}
     for name, kind, pos, col in plan.stored:
         cells = pa.nulls(n, pa.string()) if pos is None else pc.list_element(batch, pos)
@@ -167,7 +167,7 @@ def decide(plan: ColumnPlan, batch: pa.ListArray) -> Decided:
         cells = pc.list_element(batch, pos)
         ok = pc.and_(ok, pc.fill_null(pc.equal(cells, ""), True))
     for name, value in plan.constants.items():
-        texts[name] = pa.array([value] * n, pa.string())
+        texts[name] = pa.repeat(pa.scalar(value, pa.string()), n)
     if plan.rules is not None:
         ok = pc.and_(ok, pc.fill_null(plan.rules(texts), False))
     ok = pc.fill_null(ok, False)
@@ -183,7 +183,7 @@ def _column(
     empty = pc.fill_null(pc.equal(arr, ""), True)
     fast, text = _vectorised(arr, kind, col)
     if fast is None:  # no clean shape for this kind: every non-empty cell is parsed
-        fast = pa.array([False] * len(arr), pa.bool_())
+        fast = pa.repeat(pa.scalar(False), len(arr))
         text = pa.nulls(len(arr), pa.string())
     else:
         text = pc.if_else(fast, text, pa.scalar(None, pa.string()))
@@ -210,6 +210,8 @@ def _column(
 
 
 def _positions_mask(n: int, positions: list[int]) -> pa.Array:
+    if not positions:
+        return pa.repeat(pa.scalar(False), n)
     marks = [False] * n
     for i in positions:
         marks[i] = True
@@ -339,19 +341,22 @@ def batch_output(
             replacements = [value_text(slow[i][0][k]) for i in loaded_slow]  # type: ignore[index]
             text = pc.replace_with_mask(text, slow_mask, pa.array(replacements, pa.string()))
         texts.append(pc.filter(text, keep))
-    extras: list[str | None] = [None] * n
-    for i in loaded_slow:
-        extra = slow[i][1]  # type: ignore[index]
-        if extra:
-            extras[i] = json.dumps(extra, ensure_ascii=False, default=str)
-    extra_text = pc.filter(pa.array(extras, pa.string()), keep)
+    extra_text = pa.nulls(n, pa.string())
+    extras = {i: out[1] for i, out in slow.items() if out is not None and out[1]}
+    if extras:
+        at = sorted(extras)
+        text = [json.dumps(extras[i], ensure_ascii=False, default=str) for i in at]
+        extra_text = pc.replace_with_mask(
+            extra_text, _positions_mask(n, at), pa.array(text, pa.string())
+        )
+    extra_text = pc.filter(extra_text, keep)
     row_numbers = pc.filter(numbers, keep)
     joined = pc.binary_join_element_wise(
         *texts, extra_text, "\x00", null_handling="replace", null_replacement="\x00"
     )
     keys = list(map(hash, joined.to_pylist()))
     table = pa.table(
-        [pa.array([sid] * len(row_numbers), pa.int64()), row_numbers, *texts, extra_text],
+        [pa.repeat(pa.scalar(sid, pa.int64()), len(row_numbers)), row_numbers, *texts, extra_text],
         names=["submission_id", "row_number", *columns, "extra"],
     )
     sink = io.BytesIO()
