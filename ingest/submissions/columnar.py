@@ -8,7 +8,8 @@ skipped total rows, same rejections) is decided one column at a time:
   the exact digit count, plain and Indonesian-formatted numbers, whole numbers, plain
   single-spaced ASCII text);
 - categorical and date columns (few distinct values) run the column's own per-cell parser
-  (``normalize._plan``: the same function the per-row path calls) once per distinct value;
+  (``normalize._plan``: the same function the per-row path calls) once per distinct value
+  of the file (``_Distinct``);
 - any other non-empty cell goes through that same per-cell parser, one by one.
 
 A row is *decided* when every cell got its value without an issue and the dataset's row
@@ -29,9 +30,10 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pyarrow as pa
@@ -91,6 +93,8 @@ class ColumnPlan:
     rules: Callable[[dict[str, pa.Array]], pa.Array] | None  # normalize.COLUMN_RULES
     width: int
     province_code: str
+    # per column: the parser's outcome for each distinct cell met so far in the file
+    distinct: dict[str | int, _Distinct] = field(default_factory=dict)
 
 
 def column_plan(
@@ -142,22 +146,28 @@ def decide(plan: ColumnPlan, batch: pa.ListArray) -> Decided:
     """Decide a batch given as the reader's cell lists (``readers.CellBatch.cells``: every
     row padded to the header width), each column a C-level slice of it."""
     n = len(batch)
-    ok = pa.array([True] * n, pa.bool_())
+    ok = pa.repeat(pa.scalar(True), n)
     texts: dict[str, pa.Array] = {}
     for name, kind, pos, col in plan.stored:
         cells = pa.nulls(n, pa.string()) if pos is None else pc.list_element(batch, pos)
         parse, required, number = plan.parsers[name]
-        good, text = _column(cells, kind, col, parse, required, number)
+        if kind in _MAPPED_KINDS:
+            known = _known(plan, name, partial(_mapped_value, parse, required), _MAPPED)
+            good, text = known.outcome(cells)
+            good = pc.fill_null(good, not required)  # a null: a padded (missing) cell
+        else:
+            good, text = _column(cells, kind, col, parse, required, number)
         ok = pc.and_(ok, good)
         texts[name] = text
     for pos, parse in plan.checks:
         cells = pc.list_element(batch, pos)
-        ok = pc.and_(ok, _check_column(cells, parse, plan.province_code))
+        known = _known(plan, pos, partial(_check_value, parse, plan.province_code), _CHECKED)
+        ok = pc.and_(ok, pc.fill_null(known.outcome(cells)[0], True))
     for pos in plan.extra_positions:
         cells = pc.list_element(batch, pos)
         ok = pc.and_(ok, pc.fill_null(pc.equal(cells, ""), True))
     for name, value in plan.constants.items():
-        texts[name] = pa.array([value] * n, pa.string())
+        texts[name] = pa.repeat(pa.scalar(value, pa.string()), n)
     if plan.rules is not None:
         ok = pc.and_(ok, pc.fill_null(plan.rules(texts), False))
     ok = pc.fill_null(ok, False)
@@ -168,13 +178,12 @@ def decide(plan: ColumnPlan, batch: pa.ListArray) -> Decided:
 def _column(
     arr: pa.Array, kind: str, col: Any, parse: Callable, required: bool, number: bool
 ) -> tuple[pa.Array, pa.Array]:
-    """(cell decided without issue, canonical text) for one column of the batch."""
-    if kind in _MAPPED_KINDS:
-        return _mapped(arr, parse, required)
+    """(cell decided without issue, canonical text) for a column of a kind with clean
+    shapes (not ``_MAPPED_KINDS``)."""
     empty = pc.fill_null(pc.equal(arr, ""), True)
     fast, text = _vectorised(arr, kind, col)
     if fast is None:  # no clean shape for this kind: every non-empty cell is parsed
-        fast = pa.array([False] * len(arr), pa.bool_())
+        fast = pa.repeat(pa.scalar(False), len(arr))
         text = pa.nulls(len(arr), pa.string())
     else:
         text = pc.if_else(fast, text, pa.scalar(None, pa.string()))
@@ -201,6 +210,8 @@ def _column(
 
 
 def _positions_mask(n: int, positions: list[int]) -> pa.Array:
+    if not positions:
+        return pa.repeat(pa.scalar(False), n)
     marks = [False] * n
     for i in positions:
         marks[i] = True
@@ -241,42 +252,72 @@ def _vectorised(arr: pa.Array, kind: str, col: Any) -> tuple[pa.Array | None, pa
     return None, None
 
 
-def _mapped(arr: pa.Array, parse: Callable, required: bool) -> tuple[pa.Array, pa.Array]:
-    """Few distinct values: the column's parser once per distinct cell."""
-    encoded = pc.dictionary_encode(arr)
-    good: list[bool] = []
-    texts: list[str | None] = []
-    for raw in encoded.dictionary.to_pylist():
-        if raw == "":
-            good.append(not required)
-            texts.append(None)
-            continue
-        try:
-            value = parse(raw)
-        except CellError:
-            good.append(False)
-            texts.append(None)
-            continue
-        good.append(not (value is None and required))
-        texts.append(value_text(value))
-    indices = encoded.indices
-    decided = pc.take(pa.array(good, pa.bool_()), indices)
-    decided = pc.fill_null(decided, not required)  # a null index: an empty (None) cell
-    return decided, pc.take(pa.array(texts, pa.string()), indices)
+class _Distinct:
+    """The outcome of a per-cell function for each distinct cell of one column met so far
+    in a file: the function runs once per distinct value of the file, not of each batch.
+    The cells of a batch find theirs by a hash lookup in C (``pc.index_in``)."""
+
+    def __init__(self, outcome: Callable[[str], tuple], types: tuple[pa.DataType, ...]):
+        self.function = outcome
+        self.types = types
+        self.values = pa.array([], pa.string())
+        self.lists: tuple[list[Any], ...] = tuple([] for _ in types)
+        self.arrays = [pa.array([], t) for t in types]
+
+    def outcome(self, cells: pa.Array) -> list[pa.Array]:
+        """Per cell, each field of the function's outcome (null for a null cell)."""
+        at = pc.index_in(cells, value_set=self.values)
+        new = pc.and_(pc.is_null(at), pc.is_valid(cells))
+        if pc.any(new).as_py():
+            if len(self.values) > _DISTINCT_LIMIT:  # a column of free text: start over
+                self.__init__(self.function, self.types)
+                new = pc.is_valid(cells)
+            values = pc.unique(cells.filter(new))
+            for out in map(self.function, values.to_pylist()):
+                for kept, item in zip(self.lists, out, strict=True):
+                    kept.append(item)
+            self.values = pa.concat_arrays([self.values, values])
+            self.arrays = [pa.array(k, t) for k, t in zip(self.lists, self.types, strict=True)]
+            at = pc.index_in(cells, value_set=self.values)
+        return [pc.take(a, at) for a in self.arrays]
 
 
-def _check_column(cells: pa.Array, parse: Callable, province_code: str) -> pa.Array:
-    """Province-check cells: decided when empty or naming the file's own province."""
-    encoded = pc.dictionary_encode(cells)
-    fine: list[bool] = []
-    for raw in encoded.dictionary.to_pylist():
-        try:
-            code = parse(raw)
-        except CellError:
-            fine.append(False)
-            continue
-        fine.append(code is None or code == province_code)
-    return pc.fill_null(pc.take(pa.array(fine, pa.bool_()), encoded.indices), True)
+_DISTINCT_LIMIT = 1 << 16  # distinct values remembered per column and file
+
+
+_MAPPED = (pa.bool_(), pa.string())  # decided, canonical text
+_CHECKED = (pa.bool_(),)  # decided
+
+
+def _known(
+    plan: ColumnPlan, key: str | int, outcome: Callable[[str], tuple], types: tuple
+) -> _Distinct:
+    """The file's ``_Distinct`` of a stored column (by name) or a check column (by position)."""
+    known = plan.distinct.get(key)
+    if known is None:
+        known = plan.distinct[key] = _Distinct(outcome, types)
+    return known
+
+
+def _mapped_value(parse: Callable, required: bool, raw: str) -> tuple[bool, str | None]:
+    """(decided, canonical text) of one distinct cell of a column with few distinct values
+    (``_MAPPED_KINDS``): the column's own parser."""
+    if raw == "":
+        return not required, None
+    try:
+        value = parse(raw)
+    except CellError:
+        return False, None
+    return not (value is None and required), value_text(value)
+
+
+def _check_value(parse: Callable, province_code: str, raw: str) -> tuple[bool]:
+    """A province-check cell is decided when empty or naming the file's own province."""
+    try:
+        code = parse(raw)
+    except CellError:
+        return (False,)
+    return (code is None or code == province_code,)
 
 
 def batch_output(
@@ -285,9 +326,9 @@ def batch_output(
     decided: Decided,
     columns: list[str],
     slow: dict[int, tuple[tuple[Any, ...], dict[str, Any]] | None],
-) -> tuple[int, list[tuple[int, int]], bytes]:
-    """(rows loaded, (row number, duplicate key) of each loaded row in row order, the COPY
-    FORMAT csv data) of a batch; ``slow`` holds the per-row path's outcome of the undecided
+) -> tuple[pa.Int64Array, list[int], bytes]:
+    """(row numbers of the rows loaded, the duplicate key of each, the COPY FORMAT csv
+    data) of a batch; ``slow`` holds the per-row path's outcome of the undecided
     rows (typed values in ``columns`` order and extra cells, or None: quarantined)."""
     n = len(numbers)
     loaded_slow = sorted(i for i, out in slow.items() if out is not None)
@@ -300,21 +341,24 @@ def batch_output(
             replacements = [value_text(slow[i][0][k]) for i in loaded_slow]  # type: ignore[index]
             text = pc.replace_with_mask(text, slow_mask, pa.array(replacements, pa.string()))
         texts.append(pc.filter(text, keep))
-    extras: list[str | None] = [None] * n
-    for i in loaded_slow:
-        extra = slow[i][1]  # type: ignore[index]
-        if extra:
-            extras[i] = json.dumps(extra, ensure_ascii=False, default=str)
-    extra_text = pc.filter(pa.array(extras, pa.string()), keep)
+    extra_text = pa.nulls(n, pa.string())
+    extras = {i: out[1] for i, out in slow.items() if out is not None and out[1]}
+    if extras:
+        at = sorted(extras)
+        text = [json.dumps(extras[i], ensure_ascii=False, default=str) for i in at]
+        extra_text = pc.replace_with_mask(
+            extra_text, _positions_mask(n, at), pa.array(text, pa.string())
+        )
+    extra_text = pc.filter(extra_text, keep)
     row_numbers = pc.filter(numbers, keep)
     joined = pc.binary_join_element_wise(
         *texts, extra_text, "\x00", null_handling="replace", null_replacement="\x00"
     )
-    keys = list(zip(row_numbers.to_pylist(), map(hash, joined.to_pylist()), strict=True))
+    keys = list(map(hash, joined.to_pylist()))
     table = pa.table(
-        [pa.array([sid] * len(row_numbers), pa.int64()), row_numbers, *texts, extra_text],
+        [pa.repeat(pa.scalar(sid, pa.int64()), len(row_numbers)), row_numbers, *texts, extra_text],
         names=["submission_id", "row_number", *columns, "extra"],
     )
     sink = io.BytesIO()
     csv.write_csv(table, sink, csv.WriteOptions(include_header=False))
-    return len(row_numbers), keys, sink.getvalue()
+    return row_numbers, keys, sink.getvalue()

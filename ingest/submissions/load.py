@@ -41,7 +41,7 @@ from ingest.submissions.columnar import BATCH_ROWS, batch_output, column_plan, d
 from ingest.submissions.datasets import DATASETS, UnrecognisedColumn, unrecognised_columns
 from ingest.submissions.filenames import FileNameError, SubmissionName, parse_file_name
 from ingest.submissions.normalize import Issue, normalise_row
-from ingest.submissions.readers import TOTAL_ROWS_SKIPPED, FileRejected, open_table
+from ingest.submissions.readers import TOTAL_ROWS_SKIPPED, FileRejected, ReadAgain, open_table
 
 log = logging.getLogger(__name__)
 
@@ -647,32 +647,45 @@ def _load(
         plan = column_plan(dataset, table.columns, name.province) if table.format == "csv" else None
         if plan is not None:
             mapper = _row_mapper(table.columns, header_keys)
-            with conn.cursor().copy(copy_sql + sql.SQL(" (format csv)")) as copy:
-                for batch in table.batches(BATCH_ROWS):
-                    before = received
-                    received += len(batch)
-                    decided = decide(plan, batch.cells)
-                    slow: dict[int, tuple[Any, ...] | None] = {}
-                    undecided = decided.undecided
-                    numbers = batch.numbers.take(pa.array(undecided, pa.int64())).to_pylist()
-                    rows = batch.rows_at(undecided)
-                    for i, number, row in zip(undecided, numbers, rows, strict=True):
-                        cells, extra = mapper(row)
-                        values = per_row(number, cells, row)
-                        slow[i] = None if values is None else (pick(values), extra)
-                    batch_loaded, keys, data = batch_output(
-                        sid, batch.numbers, decided, columns, slow
-                    )
-                    loaded += batch_loaded
-                    quarantined += len(batch) - batch_loaded
-                    for row_number, key in keys:
-                        if key in seen_rows:
-                            repeated.append(row_number)
-                        else:
-                            seen_rows.add(key)
-                    copy.write(data)
-                    if received // PROGRESS_EVERY_ROWS > before // PROGRESS_EVERY_ROWS:
-                        log.info("%s: %d rows read", path.name, received)
+            while True:
+                with conn.cursor().copy(copy_sql + sql.SQL(" (format csv)")) as copy:
+                    try:
+                        for batch in table.batches(BATCH_ROWS):
+                            before = received
+                            received += len(batch)
+                            decided = decide(plan, batch.cells)
+                            slow: dict[int, tuple[Any, ...] | None] = {}
+                            undecided = decided.undecided
+                            numbers = batch.numbers.take(
+                                pa.array(undecided, pa.int64())
+                            ).to_pylist()
+                            rows = batch.rows_at(undecided)
+                            for i, number, row in zip(undecided, numbers, rows, strict=True):
+                                cells, extra = mapper(row)
+                                values = per_row(number, cells, row)
+                                slow[i] = None if values is None else (pick(values), extra)
+                            loaded_numbers, keys, data = batch_output(
+                                sid, batch.numbers, decided, columns, slow
+                            )
+                            loaded += len(keys)
+                            quarantined += len(batch) - len(keys)
+                            _remember_keys(keys, loaded_numbers, seen_rows, repeated)
+                            copy.write(data)
+                            if received // PROGRESS_EVERY_ROWS > before // PROGRESS_EVERY_ROWS:
+                                log.info("%s: %d rows read", path.name, received)
+                        break
+                    except ReadAgain as exc:
+                        log.info("%s: read again by rows (%s)", path.name, exc)
+                # The body turned out not plain deep in the file: forget the rows read so
+                # far (this transaction's own fresh table) and read the file again by rows.
+                conn.execute(sql.SQL("truncate {}").format(rows_table))
+                received = loaded = quarantined = 0
+                book.by_rule.clear()
+                spool.seek(0)
+                spool.truncate()
+                spool_rows.count = 0
+                seen_rows.clear()
+                repeated.clear()
         else:
             with conn.cursor().copy(copy_sql) as copy:
                 write_row = copy.write_row
@@ -759,6 +772,23 @@ def _load(
         rows_quarantined=quarantined,
         reasons=reasons,
     )
+
+
+def _remember_keys(
+    keys: list[int], numbers: pa.Int64Array, seen: set[int], repeated: list[int]
+) -> None:
+    """Add a batch's duplicate keys to the file's ``seen`` keys, and to ``repeated`` the row
+    numbers of the rows whose key was seen before (in the file or the batch): by set
+    operations in C, row by row only in a batch that has a candidate."""
+    batch = set(keys)
+    if len(batch) == len(keys) and seen.isdisjoint(batch):
+        seen |= batch
+        return
+    for row_number, key in zip(numbers.to_pylist(), keys, strict=True):
+        if key in seen:
+            repeated.append(row_number)
+        else:
+            seen.add(key)
 
 
 def _column_reason(found: list[UnrecognisedColumn]) -> Reason:

@@ -115,6 +115,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import queue
 import re
 import string
@@ -178,6 +179,16 @@ class FileRejected(Exception):
         self.detail = detail  # English, for engineers
 
 
+class ReadAgain(Exception):
+    """``Table.batches`` found, deep in the body, that the file is not plain after it had
+    yielded batches: discard them (they are right, but the rest must come from the row
+    reader, which starts at the header) and call ``batches`` again."""
+
+
+class _NotPlain(Exception):
+    """A block of the body that ``_PlainBody`` cannot split (see ``_plain_block``)."""
+
+
 TOTAL_ROWS_SKIPPED = "file.total_rows_skipped"  # the note counting total / subtotal rows
 
 
@@ -218,16 +229,27 @@ class Table:
     def batches(self, size: int) -> Iterator[CellBatch]:
         """The data rows of ``rows()`` as batches of ``size`` rows (the last one shorter);
         one pass only. A plain CSV body (see ``_PlainBody``) is read by pyarrow without a
-        Python object per cell; any other file is ``rows()`` grouped."""
+        Python object per cell; any other file is ``rows()`` grouped. A body found not
+        plain in a block after batches were yielded raises :class:`ReadAgain`: the caller
+        discards those batches and calls ``batches`` again, which then reads by rows."""
         plain, self._plain = self._plain, None
         body = plain() if plain is not None and self._source is not None else None
-        if body is None:
-            yield from _grouped(self.rows(), size)
-            return
-        self._source = None
-        sorter = _RowSorter(self)
-        yield from body.batches(sorter, size)
-        sorter.finish()
+        if body is not None:
+            source, self._source = self._source, None
+            sorter = _RowSorter(self)
+            yielded = False
+            try:
+                for batch in body.batches(sorter, size):
+                    yielded = True
+                    yield batch
+            except _NotPlain as exc:
+                self._source = source  # the row reader has not moved: read by it
+                if yielded:
+                    raise ReadAgain(str(exc)) from exc
+            else:
+                sorter.finish()
+                return
+        yield from _grouped(self.rows(), size)
 
     def _data_rows(self, source: Iterator[tuple[int, list[Any]]]) -> Iterator:
         width = len(self.header)
@@ -931,8 +953,10 @@ def _grouped(rows: Iterable[tuple[int, list[Any]]], size: int) -> Iterator[CellB
         yield CellBatch(pa.array(numbers, pa.int64()), cell_lists(cells), cells)
 
 
-PLAIN_BLOCK_BYTES = 1 << 22  # body bytes split per step
-_SCAN_BYTES = 1 << 20  # body bytes checked per step (the reader's memory stays small)
+PLAIN_BLOCK_BYTES = 1 << 22  # body bytes split per step (smaller than CSV_FIELD_LIMIT)
+# More than the row reader reads beyond the line it yields (a text chunk of 8 KB from a
+# 64 KB buffer, `_open_csv`): where it would meet a NUL (`_NulGuard`) and reject the file
+_ROW_READER_AHEAD = 1 << 17
 _FEW_IRREGULAR = 64  # more ragged lines in a block than this: the block is rebuilt whole
 # The cheap tests of ``_PlainBody._sure_data`` (RE2), each a subset of what the row
 # sorter's own checks (``_TOTAL_INITIALS``, ``_TOTAL_LABEL``) let through:
@@ -953,11 +977,14 @@ class _PlainBody:
     character, no NUL, no CR other than in a CRLF line end (in the header lines too, so
     byte lines are the text reader's lines) and no line longer than ``CSV_FIELD_LIMIT``
     bytes. Then one physical line is one record, its cells are the line split at the
-    delimiter, and its row number is its line number; ``of`` checks that by one pass of
-    C-level byte scans before anything is read. Ragged lines (blank, short, long) and the
-    rows that may not be data go through the row reader's own code (``_CsvShape.check``,
-    ``_RowSorter.keep``) one by one, so the rows, row numbers, rejections and notes are
-    those of ``_checked_records`` + ``Table._data_rows``."""
+    delimiter, and its row number is its line number. ``of`` checks the encoding and the
+    header lines; each block of the body is checked by ``_plain_block`` as it is read, and
+    a block that is not plain raises ``_NotPlain`` before any of its lines is used (the
+    lines before it are the row reader's lines, so what was read from them stands).
+    Ragged lines (blank, short, long) and the rows that may not be data go through the
+    row reader's own code (``_CsvShape.check``, ``_RowSorter.keep``) one by one, so the
+    rows, row numbers, rejections and notes are those of ``_checked_records`` +
+    ``Table._data_rows``."""
 
     def __init__(self, path: Path, offset: int, first_line: int, shape: _CsvShape):
         self.path = path
@@ -968,7 +995,8 @@ class _PlainBody:
 
     @classmethod
     def of(cls, path: Path, encoding: str, header_end: int, shape: _CsvShape) -> _PlainBody | None:
-        """The body from line ``header_end + 1`` if it is plain, else None."""
+        """The body from line ``header_end + 1`` if its encoding and the header lines above
+        it allow a plain read, else None (the body itself is checked as it is read)."""
         if encoding not in ("utf-8", "utf-8-sig"):
             return None
         with path.open("rb") as fh:
@@ -977,40 +1005,14 @@ class _PlainBody:
                 if not line.endswith(b"\n") or b"\r" in line[:-1].removesuffix(b"\r"):
                     return None
             offset = fh.tell()
-            decoder = codecs.getincrementaldecoder("utf-8")("strict")
-            tail = b""
-            run = 0  # bytes since the last line end
-            while block := fh.read(_SCAN_BYTES):
-                data = tail + block
-                tail = b"\r" if data.endswith(b"\r") else b""
-                if tail:
-                    data = data[:-1]
-                if b'"' in data or b"\x00" in data:
-                    return None
-                if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-                    return None
-                first, last = data.find(b"\n"), data.rfind(b"\n")
-                # a line inside one block is shorter than the limit; one across blocks:
-                if run + (len(data) if first < 0 else first) >= CSV_FIELD_LIMIT:
-                    return None
-                run = run + len(data) if last < 0 else len(data) - last - 1
-                if not data.isascii() or decoder.getstate()[0]:  # else valid, no copy
-                    try:
-                        decoder.decode(data)
-                    except UnicodeDecodeError:
-                        return None
-            if tail:
-                return None
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                return None
         return cls(path, offset, header_end + 1, shape)
 
     def batches(self, sorter: _RowSorter, size: int) -> Iterator[CellBatch]:
         """The data rows in batches of ``size``, as ``_grouped(Table._data_rows(...))``
         would make them: a rejection deep in the body comes after the full batches
-        before it, and the rows read since the last full batch are not yielded."""
+        before it, and the rows read since the last full batch are not yielded. Raises
+        ``_NotPlain`` at the first block that is not plain, after the full batches of
+        the blocks before it."""
         cells: list[pa.ListArray] = []
         numbers: list[pa.Array] = []
         held = 0
@@ -1022,19 +1024,28 @@ class _PlainBody:
                 block = fh.read(PLAIN_BLOCK_BYTES)
                 data = tail + block
                 if block:
-                    cut = data.rfind(b"\n")
-                    if cut < 0:
+                    cut = data.find(b"\n", len(tail))
+                    if cut < 0 or cut >= CSV_FIELD_LIMIT:  # the line so far is not shorter
+                        if len(data) >= CSV_FIELD_LIMIT:
+                            raise _NotPlain("a line of at least CSV_FIELD_LIMIT bytes")
                         tail = data
                         continue
+                    cut = data.rfind(b"\n")
                     data, tail = data[:cut], data[cut + 1 :]
+                    _plain_block(data, True)
+                    # the row reader reads ahead of its lines: a NUL it would meet before it
+                    # is done with these lines must stop the plain read before they are used
+                    if b"\x00" in os.pread(fh.fileno(), _ROW_READER_AHEAD, fh.tell() - len(tail)):
+                        raise _NotPlain("a NUL just after the block")
                 elif not data:
                     break
                 else:
                     tail = b""
-                if b"\r" in data:  # only in CRLF line ends (``of``)
+                    _plain_block(data, False)
+                if b"\r" in data:  # only in CRLF line ends (``_plain_block``)
                     data = data.replace(b"\r\n", b"\n").removesuffix(b"\r")
                 lines = pc.split_pattern(pa.array([data], pa.binary()), "\n").values
-                lines = lines.view(pa.string())  # UTF-8 checked by ``of``
+                lines = lines.view(pa.string())  # UTF-8 checked by ``_plain_block``
                 rejected = None
                 try:
                     kept, kept_numbers = self._block(lines, number, sorter)
@@ -1117,22 +1128,31 @@ class _PlainBody:
         cheap test; every other row is asked to ``keep``): an identifier that is no total
         label; or a first non-empty cell (among the first ``_SURE_PREFIX``) that is no
         blank or total label, and no total label in the name / regency columns. First
-        by the first character of the cells, then the rows left by a closer look."""
-        sure = self._sure_by(split, sorter, _starts_sure, _starts_no_total)
-        unsure = pc.invert(sure)
-        left = pc.indices_nonzero(unsure)
-        if len(left):
-            closer = self._sure_by(split.take(left), sorter, _no_label, _no_total_label)
-            sure = pc.replace_with_mask(sure, unsure, closer)
+        by the first character of the cells, then the rows left by a closer look; each
+        test looks only at the rows the tests before it left unsure (an identifier
+        usually decides every row at once)."""
+        tests: list[Callable[[pa.ListArray], pa.BooleanArray]] = []
+        for value_ok, label_ok in ((_starts_sure, _starts_no_total), (_no_label, _no_total_label)):
+            if sorter.ident >= 0:  # an identifier: data, never a total
+                tests.append(partial(_cell_is, sorter.ident, value_ok))
+            tests.append(partial(self._sure_by, sorter, value_ok, label_ok))
+        sure = tests[0](split)
+        for test in tests[1:]:
+            unsure = pc.invert(sure)
+            left = pc.indices_nonzero(unsure)
+            if not len(left):
+                break
+            sure = pc.replace_with_mask(sure, unsure, test(split.take(left)))
         return sure
 
     def _sure_by(
         self,
-        split: pa.ListArray,
         sorter: _RowSorter,
         value_ok: Callable[[pa.Array], pa.BooleanArray],
         label_ok: Callable[[pa.Array], pa.BooleanArray],
+        split: pa.ListArray,
     ) -> pa.BooleanArray:
+        """The first non-empty cell passes ``value_ok``, the label cells ``label_ok``."""
         width = len(self.shape.columns)
         sure = before = None  # before: the cells before this one are empty
         for k in range(min(_SURE_PREFIX, width)):
@@ -1143,9 +1163,13 @@ class _PlainBody:
             before = empty if before is None else pc.and_(before, empty)
         for i in sorter.labels:
             sure = pc.and_(sure, label_ok(pc.list_element(split, i)))
-        if sorter.ident >= 0:  # an identifier: data, never a total
-            sure = pc.or_(sure, value_ok(pc.list_element(split, sorter.ident)))
         return sure
+
+
+def _cell_is(
+    position: int, value_ok: Callable[[pa.Array], pa.BooleanArray], split: pa.ListArray
+) -> pa.BooleanArray:
+    return value_ok(pc.list_element(split, position))
 
 
 def _first_in(cell: pa.Array, characters: pa.Array) -> pa.BooleanArray:
@@ -1190,6 +1214,25 @@ class _RejectedAt(Exception):
         super().__init__(str(error))
         self.rows = rows
         self.error = error
+
+
+def _plain_block(data: bytes, line_end: bool) -> None:
+    """Raise ``_NotPlain`` unless these body lines (cut before a line end if
+    ``line_end``, else the file's last line) read the same split at LF by Arrow as by the
+    csv module: no quote, no NUL, a CR only before an LF, valid UTF-8. Lines inside a
+    block are shorter than ``CSV_FIELD_LIMIT`` (``PLAIN_BLOCK_BYTES`` is smaller); a
+    line across blocks is measured by ``_PlainBody.batches``. Valid UTF-8 cut at LF
+    bytes is valid piece by piece, so blocks are checked on their own."""
+    if b'"' in data or b"\x00" in data:
+        raise _NotPlain("a quote or a NUL")
+    crs = data.count(b"\r")
+    if crs and crs != data.count(b"\r\n") + (line_end and data.endswith(b"\r")):
+        raise _NotPlain("a CR that does not end a CRLF")
+    if not data.isascii():
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _NotPlain("not UTF-8") from exc
 
 
 def _mask(n: int, positions: list[int]) -> pa.BooleanArray:

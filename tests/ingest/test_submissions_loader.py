@@ -155,3 +155,49 @@ def test_discover_orders_by_arrival_and_skips_bookkeeping(dropzone):
     write(dropzone / "_expected.json", "{}", mtime=1)
     write(dropzone / ".hidden" / "c.csv", "x", mtime=1)
     assert [p.name for p in discover(dropzone)] == ["z.csv", "a.csv", "b.csv"]
+
+
+UMKM_HEADER = (
+    "nib;kabupaten_kota;nama_usaha;kbli;skala_usaha;modal_usaha;omzet_tahunan;tenaga_kerja;"
+    "jenis_kelamin_pemilik;sertifikat_halal;tanggal_sertifikat_halal"
+)
+
+
+def _umkm_row(i: int) -> str:
+    return f"{9120173966000 + i};Kota Bekasi;Toko {i};96200;;156400000;1114793000;1;P;tidak ada;"
+
+
+def test_a_body_found_not_plain_late_is_loaded_once_by_rows(
+    conn, pg_url, dropzone, monkeypatch, caplog
+):
+    """A quote deep in a CSV that the columnar path began to read as plain: the rows it
+    copied, the quarantined rows and the duplicate candidates are forgotten and the file
+    is read again by rows, so every row is loaded, counted and quarantined once."""
+    from ingest.submissions import load, readers
+
+    monkeypatch.setattr(load, "BATCH_ROWS", 4)
+    monkeypatch.setattr(readers, "PLAIN_BLOCK_BYTES", 256)
+    rows = [_umkm_row(i) for i in range(1, 30)]
+    rows[3] = rows[3].replace("96200", "abc")  # quarantined (kbli), in the first pass too
+    rows[5] = rows[4]  # an exact repeated row
+    rows[25] = rows[25].replace("Toko 26", '"Toko; 26"')  # the quote, far past the first batches
+    write(dropzone / "umkm_32_2024.csv", UMKM_HEADER + "\n" + "\n".join(rows) + "\n", mtime=1)
+    caplog.set_level("INFO", logger="ingest.submissions.load")
+    [result] = ingest_dropzone(pg_url, dropzone)
+    assert "read again by rows" in caplog.text
+    assert result.outcome == "loaded"
+    assert (result.rows_received, result.rows_loaded, result.rows_quarantined) == (29, 27, 2)
+    counts = {r.rule: r.count for r in result.reasons}
+    assert counts["row.duplicate"] == 1
+    assert sum(n for rule, n in counts.items() if rule.startswith("value.")) == 1
+    loaded = conn.execute(
+        "select row_number, nama_usaha from raw.umkm where submission_id = %s order by 1",
+        (result.submission_id,),
+    ).fetchall()
+    assert [r[0] for r in loaded] == [n for n in range(2, 31) if n not in (5, 7)]
+    assert dict(loaded)[27] == "Toko; 26"
+    quarantined = conn.execute(
+        "select row_number from raw.quarantine where submission_id = %s order by 1",
+        (result.submission_id,),
+    ).fetchall()
+    assert quarantined == [(5,), (7,)]

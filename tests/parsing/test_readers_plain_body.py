@@ -70,11 +70,7 @@ def _batches(path: Path, dataset, fast: bool, size: int):
     """(batches as (row numbers, rows), notes, rejection) of reading ``path`` one way."""
     out = []
     with open_table(path, dataset) as table:
-        if fast:
-            assert table._plain() is not None, "the fast path must read this file"
-            source = table.batches(size)
-        else:
-            source = readers._grouped(table.rows(), size)
+        source = table.batches(size) if fast else readers._grouped(table.rows(), size)
         try:
             for batch in source:
                 rows = batch.rows_at(list(range(len(batch))))
@@ -92,7 +88,6 @@ def test_plain_body_read_by_arrow_equals_the_row_reader(
     tmp_path, monkeypatch, name, bom, block, size
 ):
     monkeypatch.setattr(readers, "PLAIN_BLOCK_BYTES", block)
-    monkeypatch.setattr(readers, "_SCAN_BYTES", block)  # a multi-byte character split
     path = tmp_path / "k.csv"
     path.write_bytes(("\ufeff" if bom else "").encode() + (KOP + BODIES[name]).encode())
     dataset = DATASETS["koperasi"]
@@ -122,20 +117,79 @@ def test_plain_body_without_an_identifier_column(tmp_path, monkeypatch, size):
     assert _batches(path, dataset, fast=True, size=size) == expected
 
 
-@pytest.mark.parametrize(
-    "content",
-    [
-        '1;7401010001;"KSP Maju";Muna;aktif\n',  # a quote anywhere in the body
-        "1;7401010001;A;Muna;aktif\r2;7401010002;B;Muna;aktif\r",  # CR-only line ends
-        "1;7401010001;A;Muna;aktif\n" * 3000 + "2;7401010002;B\x00;Muna;aktif\n",  # NUL
-        "1;7401010001;A;Muna;aktif\n" * 3000 + "2;7401010002;B\x92;Muna;aktif\n",  # cp1252
-    ],
-)
-def test_bodies_the_fast_path_does_not_read(tmp_path, content):
+NOT_PLAIN = [
+    '1;7401010001;"KSP Maju";Muna;aktif\n',  # a quote anywhere in the body
+    "1;7401010001;A;Muna;aktif\r2;7401010002;B;Muna;aktif\r",  # CR-only line ends
+    "1;7401010001;A;Muna;aktif\n" * 3000 + "2;7401010002;B\x00;Muna;aktif\n",  # NUL
+    "1;7401010001;A;Muna;aktif\n" * 3000 + "2;7401010002;B\x92;Muna;aktif\n",  # cp1252
+    "1;7401010001;A;Muna;aktif\n" * 9000 + "2;7401010002;B\x00;Muna;aktif\n",  # NUL, far
+    "1;7401010001;A;Muna;aktif\n" * 30 + '2;7401010002;"B";Muna;aktif\n' * 3,  # late quote
+    "1;7401010001;A;Muna;aktif\r\n" * 30 + "2;7401010002;B\rMuna;aktif\r\n",  # lone CR
+    "1;7401010001;A;Muna;aktif\r\n" * 30 + "2;7401010002;B;Muna;aktif\r",  # CR at the end
+    "1;7401010001;A;Muna;aktif;lebih\n" + '2;7401010002;"B";Muna;aktif\n',  # rejected first
+]
+
+
+def _not_plain(tmp_path: Path, content: str) -> Path:
     path = tmp_path / "k.csv"
     path.write_bytes((KOP + content).encode().replace(b"\xc2\x92", b"\x92"))
+    return path
+
+
+@pytest.mark.parametrize("content", NOT_PLAIN)
+@pytest.mark.parametrize("block", [64, readers.PLAIN_BLOCK_BYTES])
+def test_bodies_found_not_plain_before_a_batch_are_read_by_rows(
+    tmp_path, monkeypatch, content, block
+):
+    """The body is checked block by block as it is read; a block that is not plain before
+    the first batch was yielded hands the file to the row reader, unnoticed."""
+    monkeypatch.setattr(readers, "PLAIN_BLOCK_BYTES", block)
+    path = _not_plain(tmp_path, content)
+    dataset = DATASETS["koperasi"]
+    expected = _batches(path, dataset, fast=False, size=16_384)
+    assert _batches(path, dataset, fast=True, size=16_384) == expected
+
+
+@pytest.mark.parametrize("content", NOT_PLAIN[2:])
+def test_a_body_found_not_plain_after_a_batch_is_read_again(tmp_path, monkeypatch, content):
+    """After batches were yielded, a block that is not plain raises ReadAgain (the
+    batches so far came from lines before it, so they are right); ``batches`` again then
+    gives the row reader's batches from the start."""
+    monkeypatch.setattr(readers, "PLAIN_BLOCK_BYTES", 64)
+    path = _not_plain(tmp_path, content)
+    dataset = DATASETS["koperasi"]
+    expected = _batches(path, dataset, fast=False, size=2)
+    with open_table(path, dataset) as table:
+        first = []
+        try:
+            for batch in table.batches(2):
+                first.append((batch.numbers.to_pylist(), batch.rows_at(list(range(len(batch))))))
+        except FileRejected as exc:  # a rejection in a plain block before: the same
+            assert expected[2] == (exc.rule, exc.reason, exc.detail)
+            assert first == expected[0]
+            return
+        except readers.ReadAgain:
+            assert first and first == expected[0][: len(first)]
+        else:
+            raise AssertionError("the body is not plain")
+        again = []
+        try:
+            for batch in table.batches(2):
+                again.append((batch.numbers.to_pylist(), batch.rows_at(list(range(len(batch))))))
+        except FileRejected as exc:
+            assert expected[2] == (exc.rule, exc.reason, exc.detail)
+        assert (again, table.notes) == expected[:2]
+
+
+def test_a_line_at_the_field_limit_is_left_to_the_row_reader(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "PLAIN_BLOCK_BYTES", 16)
+    monkeypatch.setattr(readers, "CSV_FIELD_LIMIT", 40)
+    path = _not_plain(tmp_path, "1;7401010001;A;Muna;aktif\n2;7401010002;" + "B" * 40 + "\n")
     with open_table(path, DATASETS["koperasi"]) as table:
-        assert table._plain() is None
+        body = table._plain()
+        assert body is not None
+        with pytest.raises(readers._NotPlain):
+            list(body.batches(readers._RowSorter(table), 1))
 
 
 def test_windows_1252_and_utf16_are_left_to_the_row_reader(tmp_path):
