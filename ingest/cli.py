@@ -37,7 +37,7 @@ def _marts(args: argparse.Namespace) -> int:
     with warehouse.connect(conninfo) as conn:
         warehouse.migrate(conn)
     plan = marts_build.build(conninfo, full=args.full)
-    print(f"marts: {plan.kind} build: {plan.reason}")
+    print(f"marts: {plan.summary}")
     return 0
 
 

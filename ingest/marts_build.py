@@ -71,6 +71,12 @@ class Plan:
     tests: int = 0
 
     @property
+    def summary(self) -> str:
+        """What the log says: "full build: <reason>", "selective build: built N models ...",
+        or the reason alone when dbt does not run."""
+        return self.reason if self.kind == "none" else f"{self.kind} build: {self.reason}"
+
+    @property
     def nodes(self) -> int:
         return len(self.built) + self.tests
 
@@ -253,7 +259,7 @@ def build(conninfo: str, *, target_path: Path | None = None, full: bool = False)
     target_path = target_path or default_target_path()
     with warehouse.connect(conninfo) as conn:
         p = plan(conn, target_path, full=full)
-    log.info("marts: %s build: %s", p.kind, p.reason)
+    log.info("marts: %s", p.summary)
     if p.kind == "full":
         dbt_runner.build(conninfo, target_path=target_path)
         p.built, p.tests = _run_counts(target_path)

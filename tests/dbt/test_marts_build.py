@@ -164,3 +164,20 @@ def test_a_changed_project_or_another_manifest_means_a_full_build(built):
         )
         p = marts_build.plan(conn, target)
         assert p.kind == "full" and p.reason.endswith("is not the one the last build left")
+
+
+def test_the_command_line_builds_what_changed_or_everything(
+    crafted_db, monkeypatch, capsys, tmp_path
+):
+    from ingest import cli
+
+    url, _ = crafted_db
+    monkeypatch.setenv("WAREHOUSE_URL", url)
+    monkeypatch.setenv("KUMKM_AS_OF", COMPLIANCE_AS_OF)
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+    assert cli.main(["marts"]) == 0
+    assert "marts: full build: no earlier build of target prod recorded" in capsys.readouterr().out
+    assert cli.main(["marts"]) == 0
+    assert "marts: nothing changed since build " in capsys.readouterr().out
+    assert cli.main(["marts", "--full"]) == 0
+    assert "marts: full build: requested" in capsys.readouterr().out
