@@ -1,4 +1,6 @@
-"""Marts: `dbt build` (seeds, staging, intermediate, marts and their tests).
+"""Marts: `dbt build` (seeds, staging, intermediate, marts and their tests) of the part of
+the project downstream of what changed since the last build, or all of it
+(ingest/marts_build.py; the task log says which and why).
 
 Runs when the ingest DAGs update their assets. One `dbt build` task rather than a task
 per model: on 2 cores, a task per model pays dbt's start-up (parse, connect) for each of

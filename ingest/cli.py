@@ -29,6 +29,18 @@ def _warehouse(args: argparse.Namespace) -> int:
     return 0
 
 
+def _marts(args: argparse.Namespace) -> int:
+    """The marts build as build_marts runs it (what changed since the last build), or all."""
+    from ingest import marts_build
+
+    conninfo = warehouse.url()
+    with warehouse.connect(conninfo) as conn:
+        warehouse.migrate(conn)
+    plan = marts_build.build(conninfo, full=args.full)
+    print(f"marts: {plan.summary}")
+    return 0
+
+
 def _sample(args: argparse.Namespace) -> int:
     from kumkm_dev.sample_data import generate_dropzone
 
@@ -204,6 +216,10 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("warehouse", help="start (and migrate), stop, or print the warehouse URL")
     p.add_argument("action", choices=["start", "stop", "url"])
     p.set_defaults(func=_warehouse)
+
+    p = sub.add_parser("marts", help="build the marts: what changed since the last build")
+    p.add_argument("--full", action="store_true", help="the whole dbt project")
+    p.set_defaults(func=_marts)
 
     p = sub.add_parser("sample-dropzone", help="generate the bundled sample dropzone")
     p.add_argument("--dest", help="folder (default: $DROPZONE or .state/sample_dropzone)")

@@ -44,7 +44,7 @@ def dbt_env(conninfo: str, application_name: str = "kumkm-dbt") -> dict[str, str
     params = warehouse.libpq_params(conninfo)
     return {
         **os.environ,
-        "KUMKM_DBT_APPLICATION_NAME": application_name,
+        "PGAPPNAME": application_name,  # libpq's; the profile names no application
         "KUMKM_PGHOST": params["host"],
         "KUMKM_PGPORT": params["port"],
         "KUMKM_PGUSER": params["user"],
@@ -119,12 +119,21 @@ def _terminate_sessions(conninfo: str, application_name: str) -> int:
     return len(rows)
 
 
-def build(conninfo: str, *selectors: str) -> str:
-    """`dbt build` (seeds, models, snapshots, tests) of the whole project or a selection."""
+def build(
+    conninfo: str,
+    *selectors: str,
+    exclude: tuple[str, ...] = (),
+    target_path: Path | None = None,
+) -> str:
+    """`dbt build` (seeds, models, snapshots, tests) of the whole project or a selection.
+
+    The pipeline builds through ingest.marts_build (which part of the project to build)."""
     args = ["build"]
     if selectors:
         args += ["--select", *selectors]
-    return run_dbt(conninfo, *args)
+    if exclude:
+        args += ["--exclude", *exclude]
+    return run_dbt(conninfo, *args, target_path=target_path)
 
 
 def source_freshness(conninfo: str) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ingest import dbt_runner, warehouse
+from ingest import dbt_runner, marts_build, warehouse
 from ingest.config import Settings, settings
 from ingest.submissions import load as submissions
 
@@ -100,12 +100,15 @@ def _skip(reason: str) -> None:
 
 
 def build_marts() -> dict:
+    """The marts build: the part of the dbt project downstream of what changed since the
+    last build, or all of it (ingest/marts_build.py says which and why, in the log and in
+    the summary)."""
     conninfo = warehouse.url()
     with warehouse.connect(conninfo) as conn:
         warehouse.migrate(conn)
-    dbt_runner.build(conninfo)
+    plan = marts_build.build(conninfo)
     with warehouse.connect(conninfo) as conn:
-        return {"mart_rows": mart_row_counts(conn)}
+        return {"build": plan.as_dict(), "mart_rows": mart_row_counts(conn)}
 
 
 def source_freshness() -> dict:

@@ -13,9 +13,11 @@ dirty buffers):
                unconstrained table (the physical limit without the schema's constraints);
 4. bps         the BPS offline snapshot (the marts join it), small;
 5. validate    the GX gate: `validate_pending`;
-6. transform   `dbt build` of the whole project;
-7. incremental one province resubmits its umkm file: load + gate + `dbt build` until
-               marts.umkm_contribution shows the new register;
+6. transform   the marts build (ingest.marts_build), the database's first: the whole project;
+7. incremental one province resubmits its umkm file: load + gate + the marts build (the part
+               of the project downstream of the changed register) until
+               marts.umkm_contribution shows the new register; then, as a reference on the
+               same data, a full build, whose marts must equal the selective build's;
 8. to_sql      `pandas.DataFrame.to_sql` of a sample of the submitted CSVs (last, so that
                pandas stays out of the pipeline stages' memory figures);
 9. dag parse   every dags/*.py in fresh interpreters, median of 3;
@@ -44,9 +46,10 @@ from typing import Any
 import psutil
 import psycopg
 
-from ingest import dbt_runner, warehouse
+from ingest import marts_build, warehouse
 from ingest.config import PROJECT_ROOT
 from ingest.submissions import load as submissions
+from ingest.summary import mart_checksums
 from kumkm_dev.bench import data, xlsx
 from kumkm_dev.bench.measure import Progress, StageMeasure, lifetime_maxrss_mb, measure
 
@@ -381,10 +384,10 @@ def _validate(conninfo: str) -> dict:
     }
 
 
-def _dbt_build(conninfo: str, target: Path) -> dict:
-    logs = target.parent / "dbt_logs"
-    output = dbt_runner.run_dbt(conninfo, "build", "--log-path", str(logs), target_path=target)
-    summary = next((ln.strip() for ln in output.splitlines() if "Done. PASS=" in ln), "")
+def _dbt_build(conninfo: str, target: Path, full: bool = False) -> dict:
+    """The pipeline's marts build (ingest.marts_build: the part of the project downstream of
+    what changed since the previous build, or all of it), as build_marts runs it."""
+    plan = marts_build.build(conninfo, target_path=target, full=full)
     slowest = []
     results_path = target / "run_results.json"
     if results_path.exists():
@@ -393,7 +396,12 @@ def _dbt_build(conninfo: str, target: Path) -> dict:
         slowest = [
             {"node": r["unique_id"], "seconds": round(r["execution_time"], 2)} for r in results[:8]
         ]
-    return {"dbt_summary": summary, "slowest_nodes": slowest}
+    return {
+        "dbt_plan": plan.kind,
+        "dbt_summary": plan.reason,
+        "dbt_nodes": plan.nodes,
+        "slowest_nodes": slowest,
+    }
 
 
 def _mart_umkm(conninfo: str) -> dict[str, tuple[int, int]]:
@@ -526,7 +534,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
         say(f"validate: {gate['outcomes']} in {m.wall_s:.1f}s, peak RSS {m.peak.rss_mb:,.0f} MB")
 
         _checkpoint(conninfo)
-        say("transform: dbt build (whole project) ...")
+        say("transform: the marts build (first build of this database: whole project) ...")
         target = work / "dbt_target"
         shutil.rmtree(target, ignore_errors=True)
         with measure("transform", dbname, opts.sample_interval) as m:
@@ -561,6 +569,19 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
             after = _mart_umkm(conninfo)
         parts = {"load_s": t1 - t0, "validate_s": t2 - t1, "transform_s": t3 - t2}
         (dropzone / resub_path.name).unlink()
+        # the reference, on the same data: every build before ingest/marts_build.py ran the
+        # whole project and parsed it whole (the profile's application name, new per call,
+        # defeated dbt's partial parsing)
+        with warehouse.connect(conninfo) as conn:
+            selective_marts = mart_checksums(conn)
+        (target / "partial_parse.msgpack").unlink(missing_ok=True)
+        _checkpoint(conninfo)
+        say("incremental: reference full build of the same warehouse ...")
+        t0 = time.perf_counter()
+        reference = _dbt_build(conninfo, target, full=True)
+        full_dbt_s = time.perf_counter() - t0
+        with warehouse.connect(conninfo) as conn:
+            same_marts = mart_checksums(conn) == selective_marts
         new_sid = inc_load["submissions"].get(chosen.province_code)
         units, mart_sid = after.get(chosen.province_code, (None, None))
         expected_units = inc_load["rows_loaded"] - inc_gate["rows_quarantined_by_gate"]
@@ -576,8 +597,14 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
             parts_s={k: round(v, 3) for k, v in parts.items()},
             files_skipped=inc_load["outcomes"].get("skipped", 0),
             gate_outcomes=inc_gate["outcomes"],
+            dbt_plan=inc_dbt["dbt_plan"],
             dbt_summary=inc_dbt["dbt_summary"],
+            dbt_nodes=inc_dbt["dbt_nodes"],
             slowest_nodes=inc_dbt["slowest_nodes"],
+            full_build_reference_s=round(full_dbt_s, 3),
+            full_build_reference_how="whole project, full parse (as before marts_build)",
+            full_build_reference_nodes=reference["dbt_nodes"],
+            marts_equal_full_build=same_marts,
             marts_reflect_it=reflected,
             mart_umkm_units_before=marts.get(chosen.province_code, (None, None))[0],
             mart_umkm_units_after=units,
@@ -586,6 +613,11 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
             f"incremental: marts reflect it after {m.wall_s:.1f}s "
             f"(load {parts['load_s']:.1f}s, gate {parts['validate_s']:.1f}s, "
             f"dbt {parts['transform_s']:.1f}s); reflected={reflected}"
+        )
+        say(
+            f"incremental: {inc_dbt['dbt_plan']} build ({inc_dbt['dbt_nodes']} nodes) "
+            f"{parts['transform_s']:.1f}s vs full build of the same data "
+            f"({reference['dbt_nodes']} nodes) {full_dbt_s:.1f}s; same marts: {same_marts}"
         )
         with warehouse.connect(conninfo) as conn:
             db_size = conn.execute("select pg_database_size(current_database())").fetchone()[0]
