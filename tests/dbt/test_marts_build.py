@@ -98,18 +98,7 @@ def test_another_dataset_does_not_build_the_umkm_tables(built, raw_writer):
             "2025Q2",
             "accepted",
             "2025-07-06",
-            [
-                (
-                    "PKS/GO",
-                    "PKS",
-                    "Pemasaran",
-                    "Bank SulutGo",
-                    "lembaga keuangan",
-                    date(2025, 1, 6),
-                    date(2027, 1, 6),
-                    "berjalan",
-                )
-            ],
+            [AGREEMENT],
         )
         conn.execute(
             "update raw.submissions set validated_at = now() where submission_id = %s", (sid,)
