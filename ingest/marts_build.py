@@ -45,6 +45,7 @@ from dataclasses import asdict, dataclass, field
 from importlib.metadata import version
 from pathlib import Path
 
+from psycopg import sql
 from psycopg.types.json import Jsonb
 
 from ingest import dbt_runner, warehouse
@@ -129,8 +130,9 @@ def current_inputs(conn) -> dict[str, str]:
     inputs[LOG] = hashlib.md5("|".join(f"{d}:{h}" for d, h in per_dataset).encode()).hexdigest()
     for table in BPS_TABLES:
         inputs[f"bps:{table}"] = conn.execute(
-            f"select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) "  # noqa: S608
-            f"from raw.{table} as t"
+            sql.SQL(
+                "select md5(coalesce(string_agg(t::text, '|' order by t::text), '')) from {} as t"
+            ).format(sql.Identifier("raw", table))
         ).fetchone()[0]
     return inputs
 

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg import sql
 
 from ingest import warehouse
 from ingest.submissions.load import ingest_dropzone
@@ -92,14 +93,18 @@ class _StatementClock:
 
 
 def _recreate(admin_url: str, name: str, template: str | None = None) -> None:
+    _drop(admin_url, name)
+    create = sql.SQL("create database {}").format(sql.Identifier(name))
+    if template:
+        create += sql.SQL(" template {}").format(sql.Identifier(template))
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'drop database if exists "{name}" with (force)')
-        admin.execute(f'create database "{name}"' + (f' template "{template}"' if template else ""))
+        admin.execute(create)
 
 
 def _drop(admin_url: str, name: str) -> None:
+    drop = sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name))
     with psycopg.connect(admin_url, autocommit=True) as admin:
-        admin.execute(f'drop database if exists "{name}" with (force)')
+        admin.execute(drop)
 
 
 def run_gate(
