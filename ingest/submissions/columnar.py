@@ -260,9 +260,12 @@ class _Distinct:
     def __init__(self, outcome: Callable[[str], tuple], types: tuple[pa.DataType, ...]):
         self.function = outcome
         self.types = types
+        self._forget()
+
+    def _forget(self) -> None:
         self.values = pa.array([], pa.string())
-        self.lists: tuple[list[Any], ...] = tuple([] for _ in types)
-        self.arrays = [pa.array([], t) for t in types]
+        self.lists: tuple[list[Any], ...] = tuple([] for _ in self.types)
+        self.arrays = [pa.array([], t) for t in self.types]
 
     def outcome(self, cells: pa.Array) -> list[pa.Array]:
         """Per cell, each field of the function's outcome (null for a null cell)."""
@@ -270,7 +273,7 @@ class _Distinct:
         new = pc.and_(pc.is_null(at), pc.is_valid(cells))
         if pc.any(new).as_py():
             if len(self.values) > _DISTINCT_LIMIT:  # a column of free text: start over
-                self.__init__(self.function, self.types)
+                self._forget()
                 new = pc.is_valid(cells)
             values = pc.unique(cells.filter(new))
             for out in map(self.function, values.to_pylist()):

@@ -679,13 +679,11 @@ def _load(
                 # The body turned out not plain deep in the file: forget the rows read so
                 # far (this transaction's own fresh table) and read the file again by rows.
                 conn.execute(sql.SQL("truncate {}").format(rows_table))
-                received = loaded = quarantined = 0
-                book.by_rule.clear()
                 spool.seek(0)
                 spool.truncate()
-                spool_rows.count = 0
-                seen_rows.clear()
-                repeated.clear()
+                received = loaded = quarantined = 0
+                book, spool_rows = _ReasonBook(), _QuarantineSpool(spool)  # per_row's too
+                seen_rows, repeated = set(), []
         else:
             with conn.cursor().copy(copy_sql) as copy:
                 write_row = copy.write_row
