@@ -8,10 +8,11 @@ table of their own, checked there, and attached as the submission's partition of
 `raw.<dataset>` just before the commit (the primary key is built once, not row by row).
 
 A file already seen (same path, same SHA-256) is skipped, which makes every run
-idempotent. A file byte-identical to an earlier loaded submission for the same (dataset,
-province, period) under another name is logged once as `duplicate`. Loaded files wait in
-outcome `loaded` until the validation gate decides `accepted` / `accepted_with_warnings` /
-`rejected`.
+idempotent; the SHA-256 is read again only when the file's status shows it may have
+changed since it was last read (`file_hash`). A file byte-identical to an earlier loaded
+submission for the same (dataset, province, period) under another name is logged once as
+`duplicate`. Loaded files wait in outcome `loaded` until the validation gate decides
+`accepted` / `accepted_with_warnings` / `rejected`.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from psycopg.types.json import Jsonb
 from ingest import warehouse
 from ingest.submissions.columnar import BATCH_ROWS, batch_output, column_plan, decide
 from ingest.submissions.datasets import DATASETS, UnrecognisedColumn, unrecognised_columns
+from ingest.submissions.file_hash import file_sha256, sha256_of
 from ingest.submissions.filenames import FileNameError, SubmissionName, parse_file_name
 from ingest.submissions.normalize import Issue, normalise_row
 from ingest.submissions.readers import TOTAL_ROWS_SKIPPED, FileRejected, ReadAgain, open_table
@@ -110,14 +112,6 @@ def discover(dropzone: Path) -> list[Path]:
         and not any(part.startswith((".", "_")) for part in p.relative_to(dropzone).parts)
     ]
     return sorted(files, key=lambda p: (p.stat().st_mtime, p.name, str(p)))
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def load_workers(workers: int | None = None) -> int:
@@ -272,7 +266,7 @@ def _ingest_file(conn: psycopg.Connection, path: Path, dropzone: Path) -> FileRe
     if real is None:
         return _refuse_outside(conn, path, rel)
     stat = real.stat()
-    sha = sha256_of(real)
+    sha = file_sha256(conn, real, rel, stat)
     seen = _seen(conn, rel, sha)
     if seen:  # the common case on a re-run: no lock, no transaction
         return FileResult(rel, "skipped", submission_id=seen)
