@@ -15,9 +15,14 @@
 -- Each accepted submission is aggregated through a LATERAL subquery on submission_id, so
 -- PostgreSQL reads its rows through the primary key of raw.umkm (submission_id, row_number)
 -- and never scans the whole register on an incremental build.
+--
+-- Without JIT: PostgreSQL JIT-compiles this query's eleven filtered counts (its cost is
+-- well above jit_above_cost) in 1.5-5 s, while a one-province refresh aggregates its
+-- 292k rows in 0.3-0.8 s; even the first build over 21.4M rows ran 10 % faster without.
 {{
     config(
         materialized='incremental',
+        sql_header='set local jit = off;',
         unique_key='submission_id',
         incremental_strategy='delete+insert',
         on_schema_change='sync_all_columns',
