@@ -11,8 +11,12 @@ import json
 import subprocess
 import sys
 
+from ingest import warehouse
 from ingest.config import PROJECT_ROOT
-from kumkm_dev.bench import data
+from ingest.submissions import load as submissions
+from kumkm_dev.bench import data, floor
+from kumkm_dev.bench.measure import Progress
+from kumkm_dev.bench.run import _checkpoint
 
 ROWS = 1_000_000
 TO_SQL_ROWS = 100_000
@@ -22,6 +26,7 @@ STAGES = (
     "load",
     "export_clean",
     "bare_copy",
+    "client_floor",
     "bps",
     "validate",
     "transform",
@@ -66,7 +71,8 @@ def test_bench_runs_every_stage_and_reconciles(tmp_path):
     st = r["stages"]
     assert set(STAGES) <= set(st)
 
-    timed = [st[s] for s in STAGES if s != "bare_copy"] + list(st["bare_copy"]["variants"].values())
+    timed = [st[s] for s in STAGES if s not in ("bare_copy", "client_floor")]
+    timed += [*st["bare_copy"]["variants"].values(), *st["client_floor"]["variants"].values()]
     for stage in timed:
         assert stage["wall_s"] > 0
         assert stage["peak_rss_mb"] > 0
@@ -83,12 +89,24 @@ def test_bench_runs_every_stage_and_reconciles(tmp_path):
     assert st["validate"]["rows"] == load["rows_loaded"]
     assert st["transform"]["mart_umkm_units_total"] == st["transform"]["rows"]
     assert all(v["rows"] == load["rows_loaded"] for v in st["bare_copy"]["variants"].values())
+    assert set(st["client_floor"]["variants"]) == {"parsed", "bytes"}
+    for v in st["client_floor"]["variants"].values():
+        assert v["rows"] == load["rows_loaded"] and v["dropped"] is True
     assert st["to_sql"]["rows"] == TO_SQL_ROWS
     assert st["incremental"]["marts_reflect_it"] is True
     assert st["incremental"]["rows_received"] == st["incremental"]["resubmitted_rows"]
     summary = r["summary"]
     assert summary["reconciled"] is True, summary["reconciliation"]
-    for key in ("ingest_vs_bare_copy", "ingest_vs_to_sql", "refresh_vs_full", "end_to_end_s"):
+    for key in (
+        "ingest_vs_bare_copy",
+        "ingest_vs_to_sql",
+        "refresh_vs_full",
+        "end_to_end_s",
+        "floor_vs_unconstrained_copy",
+        "ingest_vs_floor",
+        "floor_worker_us_per_row",
+        "ingest_worker_us_per_row",
+    ):
         assert summary[key] > 0
     assert r["database"]["dropped"] is True
     xlsx = st["xlsx"]  # the register workbook through the loader, and openpyxl reading it
@@ -107,6 +125,34 @@ def test_bench_runs_every_stage_and_reconciles(tmp_path):
         "< 1 s",
     ):
         assert target in markdown
+    assert "| client floor (read + COPY as text, no normalisation), rows/s |" in markdown
+    assert "| ingest / floor |" in markdown
+
+
+def test_client_floor_loads_every_row_of_the_files_and_drops_its_tables(tmp_path, make_database):
+    """The client floor on a tiny dropzone: each variant stores every row the loader loads
+    from the same files, as text, then drops its twin and partitions."""
+    dropzone = tmp_path / "dropzone"
+    data.ensure_dropzone(dropzone, 20_000)
+    files = submissions.discover(dropzone)
+    with make_database() as url:
+        loaded = sum(r.rows_loaded for r in submissions.ingest_dropzone(url, dropzone, workers=2))
+        assert loaded == 20_000
+        dbname = url.rpartition("/")[2]
+        result = floor.run_floor(url, dbname, files, 2, _checkpoint, 0.5, Progress())
+        with warehouse.connect(url) as conn:
+            left = conn.execute(
+                "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace "
+                "where n.nspname = 'bench' and c.relname like 'umkm_floor%'"
+            ).fetchone()[0]
+    assert left == 0
+    assert set(result["variants"]) == {"parsed", "bytes"}
+    for v in result["variants"].values():
+        assert v["rows"] == v["rows_copied"] == loaded
+        assert v["files"] == len(files) == 38
+        assert v["dropped"] is True
+        assert v["rows_per_s"] > 0 and v["worker_cpu_us_per_row"] > 0
+        assert v["worker_seconds"]["sha256_s"] > 0 and v["worker_seconds"]["send_s"] > 0
 
 
 def test_gate_profile_names_each_sql_rule_and_runs_it_once(tmp_path):

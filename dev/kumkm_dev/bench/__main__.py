@@ -121,7 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     s = results["summary"]
     say(
         f"summary: ingest {s['ingest_rows_per_s']:,.0f} rows/s = "
-        f"{100 * s['ingest_vs_bare_copy']:.0f} % of bare COPY, {s['ingest_vs_to_sql']:.1f}x "
+        f"{100 * s['ingest_vs_bare_copy']:.0f} % of bare COPY, "
+        f"{100 * s['ingest_vs_floor']:.0f} % of the client floor "
+        f"({s['floor_rows_per_s']:,.0f} rows/s), {s['ingest_vs_to_sql']:.1f}x "
         f"to_sql; end to end {s['end_to_end_s']:.0f} s; peak RSS {s['peak_rss_mb']:,.0f} MB; "
         f"refresh {100 * s['refresh_vs_full']:.0f} % of full; DAG parse max "
         f"{s['dag_parse_max_s']:.2f} s; reconciled {s['reconciled']}"

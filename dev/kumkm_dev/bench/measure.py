@@ -78,6 +78,16 @@ class StageMeasure:
         }
 
 
+def stage_record(m: StageMeasure, rows: int | None = None, **extra: Any) -> dict[str, Any]:
+    """A stage's figures for the results file: its measure, its rows and rows/s, `extra`."""
+    out = m.as_dict()
+    if rows is not None:
+        out["rows"] = rows
+        out["rows_per_s"] = round(rows / m.wall_s, 1) if m.wall_s > 0 else None
+    out.update(extra)
+    return out
+
+
 class _Sampler(threading.Thread):
     def __init__(self, dbname: str | None, interval: float) -> None:
         super().__init__(daemon=True, name="bench-rss-sampler")

@@ -11,6 +11,10 @@ dirty buffers):
                workers; as the loader now writes (each file into a fresh table attached
                as its submission's partition, the primary key built once); and into an
                unconstrained table (the physical limit without the schema's constraints);
+               then the client floor (dev/kumkm_dev/bench/floor.py): the submitted files
+               hashed, read by pyarrow.csv and COPYed as text into a partition per file,
+               no normalisation (the least any loader must do), and the same with the
+               file's bytes sent to COPY unparsed;
 4. bps         the BPS offline snapshot (the marts join it), small;
 5. validate    the GX gate: `validate_pending`;
 6. transform   the marts build (ingest.marts_build), the database's first: the whole project;
@@ -50,8 +54,8 @@ from ingest import marts_build, warehouse
 from ingest.config import PROJECT_ROOT
 from ingest.submissions import load as submissions
 from ingest.summary import mart_checksums
-from kumkm_dev.bench import data, xlsx
-from kumkm_dev.bench.measure import Progress, StageMeasure, lifetime_maxrss_mb, measure
+from kumkm_dev.bench import data, floor, xlsx
+from kumkm_dev.bench.measure import Progress, lifetime_maxrss_mb, measure, stage_record
 
 log = logging.getLogger(__name__)
 
@@ -108,15 +112,6 @@ def _checkpoint(conninfo: str) -> None:
             conn.execute("checkpoint")
     except psycopg.Error as exc:  # not a superuser: measure without it
         log.warning("CHECKPOINT refused (%s); stages may pay for earlier writes", exc)
-
-
-def _stage_record(m: StageMeasure, rows: int | None = None, **extra: Any) -> dict[str, Any]:
-    out = m.as_dict()
-    if rows is not None:
-        out["rows"] = rows
-        out["rows_per_s"] = round(rows / m.wall_s, 1) if m.wall_s > 0 else None
-    out.update(extra)
-    return out
 
 
 def _server_info(conn: psycopg.Connection) -> dict[str, Any]:
@@ -292,7 +287,7 @@ def _bare_copy(
             _copy_files(conninfo, table, paths, n, server, table == "bench.umkm_copy_part")
         with warehouse.connect(conninfo) as conn:
             rows = conn.execute(f"select count(*) from {table}").fetchone()[0]
-        out["variants"][key] = _stage_record(m, rows, table=table, streams=n)
+        out["variants"][key] = stage_record(m, rows, table=table, streams=n)
         say(f"  bare COPY {key}: {rows:,} rows in {m.wall_s:.1f}s ({rows / m.wall_s:,.0f} rows/s)")
     with warehouse.connect(conninfo) as conn:
         for _, table, _ in variants:
@@ -346,7 +341,7 @@ def _to_sql(
         loaded = conn.execute("select count(*) from bench.umkm_to_sql").fetchone()[0]
         conn.execute("drop table bench.umkm_to_sql")
     say(f"  to_sql: {loaded:,} rows in {m.wall_s:.1f}s ({loaded / m.wall_s:,.0f} rows/s)")
-    return _stage_record(
+    return stage_record(
         m,
         loaded,
         sample_rows=rows,
@@ -479,7 +474,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
 
     with measure("generate", None, opts.sample_interval) as m:
         files, generated = data.ensure_dropzone(dropzone, opts.rows)
-    stages["generate"] = _stage_record(
+    stages["generate"] = stage_record(
         m, opts.rows, files=len(files), reused=not generated, folder=str(dropzone)
     )
     say(
@@ -500,7 +495,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
         say("load: ingest_dropzone (parse + normalise + COPY) ...")
         with measure("load", dbname, opts.sample_interval) as m:
             load = _load(conninfo, dropzone, workers, say)
-        stages["load"] = _stage_record(m, load["rows_loaded"], workers=workers, **load)
+        stages["load"] = stage_record(m, load["rows_loaded"], workers=workers, **load)
         say(
             f"load: {load['rows_loaded']:,} rows in {m.wall_s:.1f}s "
             f"({load['rows_loaded'] / m.wall_s:,.0f} rows/s), peak RSS {m.peak.rss_mb:,.0f} MB"
@@ -513,24 +508,34 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
         say("baselines: exporting the loaded rows as pre-cleaned COPY files ...")
         with measure("export_clean", dbname, opts.sample_interval) as m:
             clean = _export_clean(conninfo, sids, work / "clean")
-        stages["export_clean"] = _stage_record(m, None, bytes=sum(p.stat().st_size for p in clean))
+        stages["export_clean"] = stage_record(m, None, bytes=sum(p.stat().st_size for p in clean))
         stages["bare_copy"] = _bare_copy(
             conninfo, dbname, clean, workers, opts.sample_interval, say
         )
         shutil.rmtree(work / "clean", ignore_errors=True)
+        say("baselines: client floor (SHA-256 + read + COPY as text, no normalisation) ...")
+        stages["client_floor"] = floor.run_floor(
+            conninfo,
+            dbname,
+            submissions.discover(dropzone),
+            workers,
+            _checkpoint,
+            opts.sample_interval,
+            say,
+        )
 
         # ---- BPS, validate, transform
         _checkpoint(conninfo)
         say("bps: offline snapshot ...")
         with measure("bps", dbname, opts.sample_interval) as m:
             bps = _bps(conninfo)
-        stages["bps"] = _stage_record(m, None, **bps)
+        stages["bps"] = stage_record(m, None, **bps)
 
         _checkpoint(conninfo)
         say("validate: GX gate (validate_pending) ...")
         with measure("validate", dbname, opts.sample_interval) as m:
             gate = _validate(conninfo)
-        stages["validate"] = _stage_record(m, gate["rows_validated"], **gate)
+        stages["validate"] = stage_record(m, gate["rows_validated"], **gate)
         say(f"validate: {gate['outcomes']} in {m.wall_s:.1f}s, peak RSS {m.peak.rss_mb:,.0f} MB")
 
         _checkpoint(conninfo)
@@ -540,7 +545,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
         with measure("transform", dbname, opts.sample_interval) as m:
             dbt = _dbt_build(conninfo, target)
         marts = _mart_umkm(conninfo)
-        stages["transform"] = _stage_record(
+        stages["transform"] = stage_record(
             m,
             load["rows_loaded"] - gate["rows_quarantined_by_gate"],
             mart_umkm_units_total=sum(units for units, _ in marts.values()),
@@ -586,7 +591,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
         units, mart_sid = after.get(chosen.province_code, (None, None))
         expected_units = inc_load["rows_loaded"] - inc_gate["rows_quarantined_by_gate"]
         reflected = mart_sid == new_sid and units == expected_units
-        stages["incremental"] = _stage_record(
+        stages["incremental"] = stage_record(
             m,
             inc_load["rows_loaded"],
             province_code=chosen.province_code,
@@ -639,7 +644,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
         measure("dag_parse", None, opts.sample_interval) as m,
     ):
         dags = _dag_parse(opts.dag_repeats, Path(scratch), say)
-    stages["dag_parse"] = {**_stage_record(m, None), "files": dags}
+    stages["dag_parse"] = {**stage_record(m, None), "files": dags}
 
     if opts.xlsx_rows:
         stages["xlsx"] = xlsx.run_xlsx(
