@@ -9,7 +9,7 @@ duplicate keys) left out:
 
 - per file, in as many worker processes as the loader has (files biggest first), one
   transaction per file, as the loader works;
-- SHA-256 of the file (`load.sha256_of`: the loader keys the skip of a file already loaded
+- SHA-256 of the file (`file_hash.sha256_of`: the loader keys the skip of a file already loaded
   on it, before the file's transaction);
 - the body read by pyarrow.csv below the header row (the bench files have one header row
   and no title rows: kumkm_dev.sample_data.large), every column as string, one thread per
@@ -43,7 +43,7 @@ from psycopg import sql
 from pyarrow import csv
 
 from ingest import warehouse
-from ingest.submissions.load import sha256_of
+from ingest.submissions.file_hash import sha256_of
 from kumkm_dev.bench.measure import Progress, measure, stage_record
 
 SCHEMA = "bench"
