@@ -95,6 +95,9 @@ def test_bench_runs_every_stage_and_reconciles(tmp_path):
     assert st["to_sql"]["rows"] == TO_SQL_ROWS
     assert st["incremental"]["marts_reflect_it"] is True
     assert st["incremental"]["rows_received"] == st["incremental"]["resubmitted_rows"]
+    # files hashed within 2 s of being written are read again (file_hash.RACY_MARGIN_NS)
+    assert 0 <= st["incremental"]["skipped_files_read_again"] <= 38
+    assert st["incremental"]["files_skipped"] == 38
     summary = r["summary"]
     assert summary["reconciled"] is True, summary["reconciliation"]
     for key in (

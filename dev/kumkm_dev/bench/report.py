@@ -252,6 +252,14 @@ def _floor_cell(s: dict, key: str) -> str:
     return cell + f"; ingest's {s['ingest_worker_us_per_row']:.2f})"
 
 
+def _read_again(inc: dict) -> str:
+    """How many of the refresh's skipped files were read again for their SHA-256."""
+    n = inc.get("skipped_files_read_again")
+    if n is None:  # older results: before raw.file_hashes every file was read again
+        return "the files read again for their SHA-256 not counted in this run"
+    return f"{n} of them read again for its SHA-256"
+
+
 def _xlsx_cell(r: dict) -> str:
     x = r["stages"].get("xlsx")
     if not x:
@@ -381,7 +389,7 @@ def _stage_table(r: dict) -> list[str]:
         "",
         f"Incremental: {inc['province_name']} ({inc['province_code']}, {inc['why_this_province']}) "
         f"resubmits {inc['resubmitted_rows']:,} rows: load {parts['load_s']:.1f} s "
-        f"(the other {inc['files_skipped']} files are hashed and skipped), gate "
+        f"(the other {inc['files_skipped']} files are skipped, {_read_again(inc)}), gate "
         f"{parts['validate_s']:.1f} s, dbt {parts['transform_s']:.1f} s; marts reflect it: "
         f"{'yes' if inc['marts_reflect_it'] else '**no**'} "
         f"(umkm_units {inc['mart_umkm_units_before']:,} -> {inc['mart_umkm_units_after']:,}).",
@@ -464,7 +472,9 @@ def _notes(runs: list[dict]) -> list[str]:
         f"{best_copy / st['to_sql']['rows_per_s']:.1f}x `to_sql` ({big['size']} run).",
         "- *end to end* = load + BPS snapshot + validate + `dbt build`; the baselines are not "
         "part of it. *Refresh* = one province's new file through load (every other file is "
-        "hashed and skipped), gate and the marts build as the pipeline runs it "
+        "skipped, read again for its SHA-256 only if its status shows it may have changed: "
+        "`ingest/submissions/file_hash.py`; results before 2026-12-07 21:06 read every file), "
+        "gate and the marts build as the pipeline runs it "
         "(`ingest/marts_build.py`: the tables downstream of the changed register and their "
         "tests; results before that change ran the whole project), divided by the end to end "
         "figure.",

@@ -355,6 +355,12 @@ def _to_sql(
     )
 
 
+def _hash_reads(conninfo: str) -> dict[str, int]:
+    """When each dropzone file was last read for its SHA-256 (raw.file_hashes)."""
+    with warehouse.connect(conninfo) as conn:
+        return dict(conn.execute("select file_path, hashed_at_ns from raw.file_hashes").fetchall())
+
+
 def _bps(conninfo: str) -> dict:
     from ingest.bps.pipeline import ingest_bps
     from ingest.bps.snapshot import SnapshotSource
@@ -562,7 +568,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
             f"incremental: {chosen.province_name} ({chosen.province_code}) resubmits "
             f"{resub_rows:,} rows ..."
         )
-        parts = {}
+        hashed_before = _hash_reads(conninfo)
         with measure("incremental", dbname, opts.sample_interval) as m:
             t0 = time.perf_counter()
             inc_load = _load(conninfo, dropzone, workers, say)
@@ -601,6 +607,11 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
             rows_received=inc_load["rows_received"],
             parts_s={k: round(v, 3) for k, v in parts.items()},
             files_skipped=inc_load["outcomes"].get("skipped", 0),
+            skipped_files_read_again=sum(
+                hashed_before.get(path) != at
+                for path, at in _hash_reads(conninfo).items()
+                if path in hashed_before
+            ),
             gate_outcomes=inc_gate["outcomes"],
             dbt_plan=inc_dbt["dbt_plan"],
             dbt_summary=inc_dbt["dbt_summary"],
