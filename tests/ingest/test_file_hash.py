@@ -50,32 +50,30 @@ def rewrite_in_place(path: Path, text: str) -> None:
     assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
 
 
-def test_a_settled_unchanged_file_is_not_read_again(conn, tmp_path, short_margin):
+def settled_and_marked(conn, tmp_path: Path, rel: str) -> Path:
+    """A file written, settled and hashed, whose recorded hash is then the marker."""
     path = tmp_path / "a.csv"
     path.write_text("satu;dua\n1;2\n")
     settle()
-    assert hash_now(conn, path, "t1/a.csv") == sha(path)
-    mark(conn, "t1/a.csv")
+    assert hash_now(conn, path, rel) == sha(path)
+    mark(conn, rel)
+    return path
+
+
+def test_a_settled_unchanged_file_is_not_read_again(conn, tmp_path, short_margin):
+    path = settled_and_marked(conn, tmp_path, "t1/a.csv")
     assert hash_now(conn, path, "t1/a.csv") == MARKER  # the recorded hash, no read
 
 
 def test_a_rewrite_with_size_and_mtime_put_back_is_read_again(conn, tmp_path, short_margin):
-    path = tmp_path / "a.csv"
-    path.write_text("satu;dua\n1;2\n")
-    settle()
-    hash_now(conn, path, "t2/a.csv")
-    mark(conn, "t2/a.csv")
+    path = settled_and_marked(conn, tmp_path, "t2/a.csv")
     rewrite_in_place(path, "satu;dua\n1;3\n")
     settle()
     assert hash_now(conn, path, "t2/a.csv") == sha(path)
 
 
 def test_a_file_replaced_by_rename_is_read_again(conn, tmp_path, short_margin):
-    path = tmp_path / "a.csv"
-    path.write_text("satu;dua\n1;2\n")
-    settle()
-    hash_now(conn, path, "t3/a.csv")
-    mark(conn, "t3/a.csv")
+    path = settled_and_marked(conn, tmp_path, "t3/a.csv")
     other = tmp_path / "b.csv"
     other.write_text("satu;dua\n1;4\n")
     os.utime(other, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns))
