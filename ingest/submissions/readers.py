@@ -958,17 +958,18 @@ PLAIN_BLOCK_BYTES = 1 << 22  # body bytes split per step (smaller than CSV_FIELD
 # 64 KB buffer, `_open_csv`): where it would meet a NUL (`_NulGuard`) and reject the file
 _ROW_READER_AHEAD = 1 << 17
 _FEW_IRREGULAR = 64  # more ragged lines in a block than this: the block is rebuilt whole
-# The cheap tests of ``_PlainBody._sure_data`` (RE2), each a subset of what the row
-# sorter's own checks (``_TOTAL_INITIALS``, ``_TOTAL_LABEL``) let through:
-_SURE_START = "^[0-9A-FHIK-RU-Za-fhik-ru-z]"  # not blank, not a total initial
-_NOT_TOTAL_START = "^(?:$|[^JjTtGgSs \t\xa0])"  # blank or not a total initial
-# a total initial letter, then ASCII up to the 6th character: no total word at its start
+# The cheap tests of ``_PlainBody._sure_data``, each a subset of what the row sorter's
+# own checks (``_TOTAL_INITIALS``, ``_TOTAL_LABEL``) let through: a first character (not
+# blank and not a total initial: ``_SURE_FIRST``; not a total initial: ``_TOTAL_FIRST``),
+# or (RE2, only on the cells starting with one of ``_TOTAL_LETTERS``) a total initial
+# letter, then ASCII up to the 6th character: no total word at its start
 _ASCII_WORD_START = "^[JjTtGgSs](?:[[:ascii:]]{5}|[[:ascii:]]{0,4}$)"
 _TOTAL_WORD_START = (
     "^(?:[Ss][Uu][Bb]|[Gg][Rr][Aa][Nn][Dd]|[Jj][Uu][Mm][Ll][Aa][Hh]|[Tt][Oo][Tt][Aa][Ll])"
 )
 _SURE_FIRST = pa.array([c for c in string.ascii_letters + string.digits if c not in "JjTtGgSs"])
 _TOTAL_FIRST = pa.array(sorted(_TOTAL_INITIALS))
+_TOTAL_LETTERS = pa.array(sorted(c for c in _TOTAL_INITIALS if c.isalpha()))
 _SURE_PREFIX = 3  # cells looked at for the first value (an empty identifier, a row number)
 
 
@@ -1127,84 +1128,64 @@ class _PlainBody:
         """Rows that ``_RowSorter.keep`` surely keeps once the first data row is past (a
         cheap test; every other row is asked to ``keep``): an identifier that is no total
         label; or a first non-empty cell (among the first ``_SURE_PREFIX``) that is no
-        blank or total label, and no total label in the name / regency columns. First
-        by the first character of the cells, then the rows left by a closer look; each
-        test looks only at the rows the tests before it left unsure (an identifier
-        usually decides every row at once)."""
-        tests: list[Callable[[pa.ListArray], pa.BooleanArray]] = []
-        for value_ok, label_ok in ((_starts_sure, _starts_no_total), (_no_label, _no_total_label)):
-            if sorter.ident >= 0:  # an identifier: data, never a total
-                tests.append(partial(_cell_is, sorter.ident, value_ok))
-            tests.append(partial(self._sure_by, sorter, value_ok, label_ok))
-        sure = tests[0](split)
-        for test in tests[1:]:
-            unsure = pc.invert(sure)
-            left = pc.indices_nonzero(unsure)
-            if not len(left):
-                break
-            sure = pc.replace_with_mask(sure, unsure, test(split.take(left)))
-        return sure
+        blank or total label, and no total label in the name / regency columns. The
+        identifier usually decides every row at once; the other tests look only at the
+        rows it left unsure."""
+        if sorter.ident < 0:
+            return self._sure_by(sorter, split)
+        sure = _no_label(pc.list_element(split, sorter.ident))
+        unsure = pc.invert(sure)
+        left = pc.indices_nonzero(unsure)
+        if not len(left):
+            return sure
+        return pc.replace_with_mask(sure, unsure, self._sure_by(sorter, split.take(left)))
 
-    def _sure_by(
-        self,
-        sorter: _RowSorter,
-        value_ok: Callable[[pa.Array], pa.BooleanArray],
-        label_ok: Callable[[pa.Array], pa.BooleanArray],
-        split: pa.ListArray,
-    ) -> pa.BooleanArray:
-        """The first non-empty cell passes ``value_ok``, the label cells ``label_ok``."""
+    def _sure_by(self, sorter: _RowSorter, split: pa.ListArray) -> pa.BooleanArray:
+        """The first non-empty cell passes ``_no_label``, the label cells
+        ``_no_total_label``."""
         width = len(self.shape.columns)
         sure = before = None  # before: the cells before this one are empty
         for k in range(min(_SURE_PREFIX, width)):
             cell = pc.list_element(split, k)
-            here = value_ok(cell)
+            here = _no_label(cell)
             sure = here if before is None else pc.or_(sure, pc.and_(before, here))
             empty = pc.fill_null(pc.equal(cell, ""), True)
             before = empty if before is None else pc.and_(before, empty)
         for i in sorter.labels:
-            sure = pc.and_(sure, label_ok(pc.list_element(split, i)))
+            sure = pc.and_(sure, _no_total_label(pc.list_element(split, i)))
         return sure
 
 
-def _cell_is(
-    position: int, value_ok: Callable[[pa.Array], pa.BooleanArray], split: pa.ListArray
-) -> pa.BooleanArray:
-    return value_ok(pc.list_element(split, position))
-
-
-def _first_in(cell: pa.Array, characters: pa.Array) -> pa.BooleanArray:
-    """Cells whose first character is one of ``characters`` (null: a missing cell)."""
-    return pc.is_in(pc.utf8_slice_codeunits(cell, 0, 1), characters)
-
-
-def _starts_sure(cell: pa.Array) -> pa.BooleanArray:
-    """Not blank, not a total initial (``_SURE_START``)."""
-    return pc.fill_null(_first_in(cell, _SURE_FIRST), False)
-
-
-def _starts_no_total(cell: pa.Array) -> pa.BooleanArray:
-    """Blank, or no total initial: not a total label (``_NOT_TOTAL_START``)."""
-    return pc.fill_null(pc.invert(_first_in(cell, _TOTAL_FIRST)), True)
-
-
-def _matches(cell: pa.Array, pattern: str, missing: bool) -> pa.BooleanArray:
-    return pc.fill_null(pc.match_substring_regex(cell, pattern), missing)
-
-
 def _no_label(cell: pa.Array) -> pa.BooleanArray:
-    """Not blank, and no total label: ``_TOTAL_LABEL`` needs a total word at the start of
-    a cell starting with a letter (its first 6 characters ASCII: no case folding of other
-    characters onto ASCII ones)."""
-    word = pc.and_(
-        _matches(cell, _ASCII_WORD_START, False),
-        pc.invert(_matches(cell, _TOTAL_WORD_START, False)),
-    )
-    return pc.or_(word, _matches(cell, _SURE_START, False))
+    """Not blank, and no total label: a first character in ``_SURE_FIRST``, or
+    ``_no_word``."""
+    first = pc.utf8_slice_codeunits(cell, 0, 1)
+    return pc.or_(pc.fill_null(pc.is_in(first, _SURE_FIRST), False), _no_word(cell, first))
 
 
 def _no_total_label(cell: pa.Array) -> pa.BooleanArray:
-    """Blank or no total label."""
-    return pc.or_(_matches(cell, _NOT_TOTAL_START, True), _no_label(cell))
+    """Blank or no total label: no first character in ``_TOTAL_FIRST``, or
+    ``_no_word``."""
+    first = pc.utf8_slice_codeunits(cell, 0, 1)
+    no_initial = pc.fill_null(pc.invert(pc.is_in(first, _TOTAL_FIRST)), True)
+    return pc.or_(no_initial, _no_word(cell, first))
+
+
+def _no_word(cell: pa.Array, first: pa.Array) -> pa.BooleanArray:
+    """Cells starting with a total initial letter that starts no total word:
+    ``_TOTAL_LABEL`` needs a total word at the start of a cell starting with a letter (its
+    first 6 characters ASCII: no case folding of other characters onto ASCII ones). The
+    regexes run only on the cells starting with such a letter."""
+    letter = pc.fill_null(pc.is_in(first, _TOTAL_LETTERS), False)
+    at = pc.indices_nonzero(letter)
+    if not len(at):
+        return letter
+    words = cell.take(at)
+    word = pc.and_(
+        pc.match_substring_regex(words, _ASCII_WORD_START),
+        pc.invert(pc.match_substring_regex(words, _TOTAL_WORD_START)),
+    )
+    return pc.replace_with_mask(letter, letter, word)
 
 
 class _RejectedAt(Exception):
