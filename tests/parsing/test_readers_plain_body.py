@@ -55,6 +55,9 @@ BODIES = {
     ),
     "a header only": "",
     "many short rows in a block": "".join(f"{i};7401010{i:03d};A\n" for i in range(1, 200)),
+    "many rows dropped in a block": "".join(
+        f"{i};7401010{i:03d};A;Muna;aktif\n;;Jumlah;;\n\n" for i in range(1, 100)
+    ),
     "labels and identifiers starting with a total letter": (
         "1;;Toko Jumlah;Muna;aktif\n2;;Subur Jaya;Muna;aktif\n;;SUB TOTAL;;\n"
         ";;Grand total kab. x;;\n;;Jumla\u0125;;\n;;\u017fub total;;\n;;Tot;;\n;;Total;;\n"
