@@ -1137,60 +1137,79 @@ class _PlainBody:
         identifier usually decides every row at once; the other tests look only at the
         rows it left unsure."""
         if sorter.ident < 0:
-            return self._sure_by(sorter, split)
-        sure = _no_label(pc.list_element(split, sorter.ident))
+            return self._sure_by(sorter, partial(pc.list_element, split))
+        sure = _Cells(pc.list_element(split, sorter.ident)).no_label()
         unsure = pc.invert(sure)
         left = pc.indices_nonzero(unsure)
         if not len(left):
             return sure
-        return pc.replace_with_mask(sure, unsure, self._sure_by(sorter, split.take(left)))
+        # every row has the header width: cell k of row i is value offsets[i] + k
+        starts, values = pc.take(split.offsets, left), split.values
+        on_left = self._sure_by(sorter, lambda k: values.take(pc.add(starts, k)))
+        return pc.replace_with_mask(sure, unsure, on_left)
 
-    def _sure_by(self, sorter: _RowSorter, split: pa.ListArray) -> pa.BooleanArray:
-        """The first non-empty cell passes ``_no_label``, the label cells
-        ``_no_total_label``."""
+    def _sure_by(
+        self, sorter: _RowSorter, cells_at: Callable[[int], pa.StringArray]
+    ) -> pa.BooleanArray:
+        """The first non-empty cell passes ``no_label``, the label cells
+        ``no_total_label`` (``cells_at(k)``: the cells in column k). Each column is
+        looked at once, and the first cells only while some row has none but empty
+        cells before them."""
         width = len(self.shape.columns)
+        columns: dict[int, _Cells] = {}
+
+        def column(k: int) -> _Cells:
+            if k not in columns:
+                columns[k] = _Cells(cells_at(k))
+            return columns[k]
+
         sure = before = None  # before: the cells before this one are empty
         for k in range(min(_SURE_PREFIX, width)):
-            cell = pc.list_element(split, k)
-            here = _no_label(cell)
+            if before is not None and not pc.any(before).as_py():
+                break
+            cells = column(k)
+            here = cells.no_label()
             sure = here if before is None else pc.or_(sure, pc.and_(before, here))
-            empty = pc.fill_null(pc.equal(cell, ""), True)
+            empty = pc.fill_null(pc.equal(cells.cells, ""), True)
             before = empty if before is None else pc.and_(before, empty)
         for i in sorter.labels:
-            sure = pc.and_(sure, _no_total_label(pc.list_element(split, i)))
+            sure = pc.and_(sure, column(i).no_total_label())
         return sure
 
 
-def _no_label(cell: pa.Array) -> pa.BooleanArray:
-    """Not blank, and no total label: a first character in ``_SURE_FIRST``, or
-    ``_no_word``."""
-    first = pc.utf8_slice_codeunits(cell, 0, 1)
-    return pc.or_(pc.fill_null(pc.is_in(first, _SURE_FIRST), False), _no_word(cell, first))
+class _Cells:
+    """A column of cells and the cheap tests of ``_PlainBody._sure_data`` on it."""
 
+    def __init__(self, cells: pa.StringArray):
+        self.cells = cells
+        self.first = pc.utf8_slice_codeunits(cells, 0, 1)
+        self.word = self._no_word()
 
-def _no_total_label(cell: pa.Array) -> pa.BooleanArray:
-    """Blank or no total label: no first character in ``_TOTAL_FIRST``, or
-    ``_no_word``."""
-    first = pc.utf8_slice_codeunits(cell, 0, 1)
-    no_initial = pc.fill_null(pc.invert(pc.is_in(first, _TOTAL_FIRST)), True)
-    return pc.or_(no_initial, _no_word(cell, first))
+    def no_label(self) -> pa.BooleanArray:
+        """Not blank, and no total label: a first character in ``_SURE_FIRST``, or
+        ``word``."""
+        return pc.or_(pc.fill_null(pc.is_in(self.first, _SURE_FIRST), False), self.word)
 
+    def no_total_label(self) -> pa.BooleanArray:
+        """Blank or no total label: no first character in ``_TOTAL_FIRST``, or ``word``."""
+        no_initial = pc.fill_null(pc.invert(pc.is_in(self.first, _TOTAL_FIRST)), True)
+        return pc.or_(no_initial, self.word)
 
-def _no_word(cell: pa.Array, first: pa.Array) -> pa.BooleanArray:
-    """Cells starting with a total initial letter that starts no total word:
-    ``_TOTAL_LABEL`` needs a total word at the start of a cell starting with a letter (its
-    first 6 characters ASCII: no case folding of other characters onto ASCII ones). The
-    regexes run only on the cells starting with such a letter."""
-    letter = pc.fill_null(pc.is_in(first, _TOTAL_LETTERS), False)
-    at = pc.indices_nonzero(letter)
-    if not len(at):
-        return letter
-    words = cell.take(at)
-    word = pc.and_(
-        pc.match_substring_regex(words, _ASCII_WORD_START),
-        pc.invert(pc.match_substring_regex(words, _TOTAL_WORD_START)),
-    )
-    return pc.replace_with_mask(letter, letter, word)
+    def _no_word(self) -> pa.BooleanArray:
+        """Cells starting with a total initial letter that starts no total word:
+        ``_TOTAL_LABEL`` needs a total word at the start of a cell starting with a letter
+        (its first 6 characters ASCII: no case folding of other characters onto ASCII
+        ones). The regexes run only on the cells starting with such a letter."""
+        letter = pc.fill_null(pc.is_in(self.first, _TOTAL_LETTERS), False)
+        at = pc.indices_nonzero(letter)
+        if not len(at):
+            return letter
+        words = self.cells.take(at)
+        word = pc.and_(
+            pc.match_substring_regex(words, _ASCII_WORD_START),
+            pc.invert(pc.match_substring_regex(words, _TOTAL_WORD_START)),
+        )
+        return pc.replace_with_mask(letter, letter, word)
 
 
 class _RejectedAt(Exception):
