@@ -1057,23 +1057,15 @@ class _PlainBody:
                 cells.append(kept)
                 numbers.append(kept_numbers)
                 held += len(kept)
-                if held >= size:
-                    all_cells = pa.concat_arrays(cells)
-                    all_numbers = pa.concat_arrays(numbers)
-                    start = 0
-                    while held - start >= size:
-                        yield CellBatch(
-                            all_numbers.slice(start, size), all_cells.slice(start, size)
-                        )
-                        start += size
-                    cells, numbers = [all_cells.slice(start)], [all_numbers.slice(start)]
-                    held -= start
+                while held >= size:
+                    yield _taken(cells, numbers, size)
+                    held -= size
                 if rejected is not None:
                     raise rejected
                 if not block:
                     break
         if held:
-            yield CellBatch(pa.concat_arrays(numbers), pa.concat_arrays(cells))
+            yield _taken(cells, numbers, held)
 
     def _block(
         self, lines: pa.StringArray, number: int, sorter: _RowSorter
@@ -1245,6 +1237,26 @@ def _mask(n: int, positions: list[int]) -> pa.BooleanArray:
     for i in positions:
         marks[i] = True
     return pa.array(marks, pa.bool_())
+
+
+def _taken(cells: list[pa.ListArray], numbers: list[pa.Array], size: int) -> CellBatch:
+    """The first ``size`` rows of these pieces, taken off them (copied only when they
+    span pieces)."""
+    batch: tuple[list[pa.ListArray], list[pa.Array]] = ([], [])
+    while size:
+        piece, piece_numbers = cells[0], numbers[0]
+        if len(piece) <= size:
+            del cells[0], numbers[0]
+        else:
+            cells[0], numbers[0] = piece.slice(size), piece_numbers.slice(size)
+            piece, piece_numbers = piece.slice(0, size), piece_numbers.slice(0, size)
+        if len(piece):
+            batch[0].append(piece)
+            batch[1].append(piece_numbers)
+            size -= len(piece)
+    if len(batch[0]) == 1:
+        return CellBatch(batch[1][0], batch[0][0])
+    return CellBatch(pa.concat_arrays(batch[1]), pa.concat_arrays(batch[0]))
 
 
 def _without(rows: pa.Array, dropped: list[int]) -> pa.Array:
