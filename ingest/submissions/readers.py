@@ -960,16 +960,20 @@ _ROW_READER_AHEAD = 1 << 17
 _FEW_IRREGULAR = 64  # more ragged lines in a block than this: the block is rebuilt whole
 # The cheap tests of ``_PlainBody._sure_data``, each a subset of what the row sorter's
 # own checks (``_TOTAL_INITIALS``, ``_TOTAL_LABEL``) let through: a first character (not
-# blank and not a total initial: ``_SURE_FIRST``; not a total initial: ``_TOTAL_FIRST``),
-# or (RE2, only on the cells starting with one of ``_TOTAL_LETTERS``) a total initial
-# letter, then ASCII up to the 6th character: no total word at its start
+# blank and not a total initial: ``_SURE_FIRST``; not a total initial: ``_TOTAL_FIRST``,
+# ``_TOTAL_FIRST_WIDE``; ASCII ones are looked up as the cell's first byte), or (RE2, only
+# on the cells starting with one of ``_TOTAL_LETTERS``) a total initial letter, then
+# ASCII up to the 6th character: no total word at its start
 _ASCII_WORD_START = "^[JjTtGgSs](?:[[:ascii:]]{5}|[[:ascii:]]{0,4}$)"
 _TOTAL_WORD_START = (
     "^(?:[Ss][Uu][Bb]|[Gg][Rr][Aa][Nn][Dd]|[Jj][Uu][Mm][Ll][Aa][Hh]|[Tt][Oo][Tt][Aa][Ll])"
 )
-_SURE_FIRST = pa.array([c for c in string.ascii_letters + string.digits if c not in "JjTtGgSs"])
-_TOTAL_FIRST = pa.array(sorted(_TOTAL_INITIALS))
-_TOTAL_LETTERS = pa.array(sorted(c for c in _TOTAL_INITIALS if c.isalpha()))
+_SURE_FIRST = pa.array(
+    [c.encode() for c in string.ascii_letters + string.digits if c not in "JjTtGgSs"]
+)
+_TOTAL_FIRST = pa.array(sorted(c.encode() for c in _TOTAL_INITIALS if c.isascii()))
+_TOTAL_FIRST_WIDE = sorted(c for c in _TOTAL_INITIALS if not c.isascii())  # no-break space
+_TOTAL_LETTERS = pa.array(sorted(c.encode() for c in _TOTAL_INITIALS if c.isalpha()))
 _SURE_PREFIX = 3  # cells looked at for the first value (an empty identifier, a row number)
 
 
@@ -1174,7 +1178,9 @@ class _Cells:
 
     def __init__(self, cells: pa.StringArray):
         self.cells = cells
-        self.first = pc.utf8_slice_codeunits(cells, 0, 1)
+        # the first byte: the first character if it is ASCII (a byte of a wider one is in
+        # none of the ASCII sets looked up)
+        self.first = pc.binary_slice(cells.view(pa.binary()), 0, 1)
         self.word = self._no_word()
 
     def no_label(self) -> pa.BooleanArray:
@@ -1183,9 +1189,12 @@ class _Cells:
         return pc.or_(pc.fill_null(pc.is_in(self.first, _SURE_FIRST), False), self.word)
 
     def no_total_label(self) -> pa.BooleanArray:
-        """Blank or no total label: no first character in ``_TOTAL_FIRST``, or ``word``."""
-        no_initial = pc.fill_null(pc.invert(pc.is_in(self.first, _TOTAL_FIRST)), True)
-        return pc.or_(no_initial, self.word)
+        """Blank or no total label: no first character in ``_TOTAL_FIRST`` or
+        ``_TOTAL_FIRST_WIDE``, or ``word``."""
+        initial = pc.is_in(self.first, _TOTAL_FIRST)
+        for wide in _TOTAL_FIRST_WIDE:
+            initial = pc.or_(initial, pc.starts_with(self.cells, wide))
+        return pc.or_(pc.fill_null(pc.invert(initial), True), self.word)
 
     def _no_word(self) -> pa.BooleanArray:
         """Cells starting with a total initial letter that starts no total word:
