@@ -957,18 +957,23 @@ PLAIN_BLOCK_BYTES = 1 << 22  # body bytes split per step (smaller than CSV_FIELD
 # More than the row reader reads beyond the line it yields (a text chunk of 8 KB from a
 # 64 KB buffer, `_open_csv`): where it would meet a NUL (`_NulGuard`) and reject the file
 _ROW_READER_AHEAD = 1 << 17
-_FEW_IRREGULAR = 64  # more ragged lines in a block than this: the block is rebuilt whole
-# The cheap tests of ``_PlainBody._sure_data`` (RE2), each a subset of what the row
-# sorter's own checks (``_TOTAL_INITIALS``, ``_TOTAL_LABEL``) let through:
-_SURE_START = "^[0-9A-FHIK-RU-Za-fhik-ru-z]"  # not blank, not a total initial
-_NOT_TOTAL_START = "^(?:$|[^JjTtGgSs \t\xa0])"  # blank or not a total initial
-# a total initial letter, then ASCII up to the 6th character: no total word at its start
+_FEW_IRREGULAR = 64  # more ragged (dropped) lines in a block: it is rebuilt (filtered) whole
+# The cheap tests of ``_PlainBody._sure_data``, each a subset of what the row sorter's
+# own checks (``_TOTAL_INITIALS``, ``_TOTAL_LABEL``) let through: a first character (not
+# blank and not a total initial: ``_SURE_FIRST``; not a total initial: ``_TOTAL_FIRST``,
+# ``_TOTAL_FIRST_WIDE``; ASCII ones are looked up as the cell's first byte), or (RE2, only
+# on the cells starting with one of ``_TOTAL_LETTERS``) a total initial letter, then
+# ASCII up to the 6th character: no total word at its start
 _ASCII_WORD_START = "^[JjTtGgSs](?:[[:ascii:]]{5}|[[:ascii:]]{0,4}$)"
 _TOTAL_WORD_START = (
     "^(?:[Ss][Uu][Bb]|[Gg][Rr][Aa][Nn][Dd]|[Jj][Uu][Mm][Ll][Aa][Hh]|[Tt][Oo][Tt][Aa][Ll])"
 )
-_SURE_FIRST = pa.array([c for c in string.ascii_letters + string.digits if c not in "JjTtGgSs"])
-_TOTAL_FIRST = pa.array(sorted(_TOTAL_INITIALS))
+_SURE_FIRST = pa.array(
+    [c.encode() for c in string.ascii_letters + string.digits if c not in "JjTtGgSs"]
+)
+_TOTAL_FIRST = pa.array(sorted(c.encode() for c in _TOTAL_INITIALS if c.isascii()))
+_TOTAL_FIRST_WIDE = sorted(c for c in _TOTAL_INITIALS if not c.isascii())  # no-break space
+_TOTAL_LETTERS = pa.array(sorted(c.encode() for c in _TOTAL_INITIALS if c.isalpha()))
 _SURE_PREFIX = 3  # cells looked at for the first value (an empty identifier, a row number)
 
 
@@ -1056,23 +1061,15 @@ class _PlainBody:
                 cells.append(kept)
                 numbers.append(kept_numbers)
                 held += len(kept)
-                if held >= size:
-                    all_cells = pa.concat_arrays(cells)
-                    all_numbers = pa.concat_arrays(numbers)
-                    start = 0
-                    while held - start >= size:
-                        yield CellBatch(
-                            all_numbers.slice(start, size), all_cells.slice(start, size)
-                        )
-                        start += size
-                    cells, numbers = [all_cells.slice(start)], [all_numbers.slice(start)]
-                    held -= start
+                while held >= size:
+                    yield _taken(cells, numbers, size)
+                    held -= size
                 if rejected is not None:
                     raise rejected
                 if not block:
                     break
         if held:
-            yield CellBatch(pa.concat_arrays(numbers), pa.concat_arrays(cells))
+            yield _taken(cells, numbers, held)
 
     def _block(
         self, lines: pa.StringArray, number: int, sorter: _RowSorter
@@ -1118,7 +1115,12 @@ class _PlainBody:
                 for i, cells in zip(unsure.to_pylist(), records, strict=True)
             ]
             sure = pc.replace_with_mask(sure, pc.invert(sure), pa.array(verdicts, pa.bool_()))
-        kept = (split.filter(sure), numbers.filter(sure))
+        dropped = pc.indices_nonzero(pc.invert(sure))
+        if len(dropped) > _FEW_IRREGULAR:
+            kept = (split.filter(sure), numbers.filter(sure))
+        else:  # Arrow's filter of a list array costs about 0.2 us a row
+            at = dropped.to_pylist()
+            kept = (_without(split, at), _without(numbers, at))
         if rejected is not None:
             raise _RejectedAt(kept, rejected)
         return kept
@@ -1127,84 +1129,88 @@ class _PlainBody:
         """Rows that ``_RowSorter.keep`` surely keeps once the first data row is past (a
         cheap test; every other row is asked to ``keep``): an identifier that is no total
         label; or a first non-empty cell (among the first ``_SURE_PREFIX``) that is no
-        blank or total label, and no total label in the name / regency columns. First
-        by the first character of the cells, then the rows left by a closer look; each
-        test looks only at the rows the tests before it left unsure (an identifier
-        usually decides every row at once)."""
-        tests: list[Callable[[pa.ListArray], pa.BooleanArray]] = []
-        for value_ok, label_ok in ((_starts_sure, _starts_no_total), (_no_label, _no_total_label)):
-            if sorter.ident >= 0:  # an identifier: data, never a total
-                tests.append(partial(_cell_is, sorter.ident, value_ok))
-            tests.append(partial(self._sure_by, sorter, value_ok, label_ok))
-        sure = tests[0](split)
-        for test in tests[1:]:
-            unsure = pc.invert(sure)
-            left = pc.indices_nonzero(unsure)
-            if not len(left):
-                break
-            sure = pc.replace_with_mask(sure, unsure, test(split.take(left)))
-        return sure
+        blank or total label, and no total label in the name / regency columns. The
+        identifier usually decides every row at once; the other tests look only at the
+        rows it left unsure."""
+        if sorter.ident < 0:
+            return self._sure_by(sorter, partial(pc.list_element, split))
+        sure = _Cells(pc.list_element(split, sorter.ident)).no_label()
+        unsure = pc.invert(sure)
+        left = pc.indices_nonzero(unsure)
+        if not len(left):
+            return sure
+        # every row has the header width: cell k of row i is value offsets[i] + k
+        starts, values = pc.take(split.offsets, left), split.values
+        on_left = self._sure_by(sorter, lambda k: values.take(pc.add(starts, k)))
+        return pc.replace_with_mask(sure, unsure, on_left)
 
     def _sure_by(
-        self,
-        sorter: _RowSorter,
-        value_ok: Callable[[pa.Array], pa.BooleanArray],
-        label_ok: Callable[[pa.Array], pa.BooleanArray],
-        split: pa.ListArray,
+        self, sorter: _RowSorter, cells_at: Callable[[int], pa.StringArray]
     ) -> pa.BooleanArray:
-        """The first non-empty cell passes ``value_ok``, the label cells ``label_ok``."""
+        """The first non-empty cell passes ``no_label``, the label cells
+        ``no_total_label`` (``cells_at(k)``: the cells in column k). Each column is
+        looked at once, and the first cells only while some row has none but empty
+        cells before them."""
         width = len(self.shape.columns)
+        columns: dict[int, _Cells] = {}
+
+        def column(k: int) -> _Cells:
+            if k not in columns:
+                columns[k] = _Cells(cells_at(k))
+            return columns[k]
+
         sure = before = None  # before: the cells before this one are empty
         for k in range(min(_SURE_PREFIX, width)):
-            cell = pc.list_element(split, k)
-            here = value_ok(cell)
+            if before is not None and not pc.any(before).as_py():
+                break
+            cells = column(k)
+            here = cells.no_label()
             sure = here if before is None else pc.or_(sure, pc.and_(before, here))
-            empty = pc.fill_null(pc.equal(cell, ""), True)
+            empty = pc.fill_null(pc.equal(cells.cells, ""), True)
             before = empty if before is None else pc.and_(before, empty)
         for i in sorter.labels:
-            sure = pc.and_(sure, label_ok(pc.list_element(split, i)))
+            sure = pc.and_(sure, column(i).no_total_label())
         return sure
 
 
-def _cell_is(
-    position: int, value_ok: Callable[[pa.Array], pa.BooleanArray], split: pa.ListArray
-) -> pa.BooleanArray:
-    return value_ok(pc.list_element(split, position))
+class _Cells:
+    """A column of cells and the cheap tests of ``_PlainBody._sure_data`` on it."""
 
+    def __init__(self, cells: pa.StringArray):
+        self.cells = cells
+        # the first byte: the first character if it is ASCII (a byte of a wider one is in
+        # none of the ASCII sets looked up)
+        self.first = pc.binary_slice(cells.view(pa.binary()), 0, 1)
+        self.word = self._no_word()
 
-def _first_in(cell: pa.Array, characters: pa.Array) -> pa.BooleanArray:
-    """Cells whose first character is one of ``characters`` (null: a missing cell)."""
-    return pc.is_in(pc.utf8_slice_codeunits(cell, 0, 1), characters)
+    def no_label(self) -> pa.BooleanArray:
+        """Not blank, and no total label: a first character in ``_SURE_FIRST``, or
+        ``word``."""
+        return pc.or_(pc.fill_null(pc.is_in(self.first, _SURE_FIRST), False), self.word)
 
+    def no_total_label(self) -> pa.BooleanArray:
+        """Blank or no total label: no first character in ``_TOTAL_FIRST`` or
+        ``_TOTAL_FIRST_WIDE``, or ``word``."""
+        initial = pc.is_in(self.first, _TOTAL_FIRST)
+        for wide in _TOTAL_FIRST_WIDE:
+            initial = pc.or_(initial, pc.starts_with(self.cells, wide))
+        return pc.or_(pc.fill_null(pc.invert(initial), True), self.word)
 
-def _starts_sure(cell: pa.Array) -> pa.BooleanArray:
-    """Not blank, not a total initial (``_SURE_START``)."""
-    return pc.fill_null(_first_in(cell, _SURE_FIRST), False)
-
-
-def _starts_no_total(cell: pa.Array) -> pa.BooleanArray:
-    """Blank, or no total initial: not a total label (``_NOT_TOTAL_START``)."""
-    return pc.fill_null(pc.invert(_first_in(cell, _TOTAL_FIRST)), True)
-
-
-def _matches(cell: pa.Array, pattern: str, missing: bool) -> pa.BooleanArray:
-    return pc.fill_null(pc.match_substring_regex(cell, pattern), missing)
-
-
-def _no_label(cell: pa.Array) -> pa.BooleanArray:
-    """Not blank, and no total label: ``_TOTAL_LABEL`` needs a total word at the start of
-    a cell starting with a letter (its first 6 characters ASCII: no case folding of other
-    characters onto ASCII ones)."""
-    word = pc.and_(
-        _matches(cell, _ASCII_WORD_START, False),
-        pc.invert(_matches(cell, _TOTAL_WORD_START, False)),
-    )
-    return pc.or_(word, _matches(cell, _SURE_START, False))
-
-
-def _no_total_label(cell: pa.Array) -> pa.BooleanArray:
-    """Blank or no total label."""
-    return pc.or_(_matches(cell, _NOT_TOTAL_START, True), _no_label(cell))
+    def _no_word(self) -> pa.BooleanArray:
+        """Cells starting with a total initial letter that starts no total word:
+        ``_TOTAL_LABEL`` needs a total word at the start of a cell starting with a letter
+        (its first 6 characters ASCII: no case folding of other characters onto ASCII
+        ones). The regexes run only on the cells starting with such a letter."""
+        letter = pc.fill_null(pc.is_in(self.first, _TOTAL_LETTERS), False)
+        at = pc.indices_nonzero(letter)
+        if not len(at):
+            return letter
+        words = self.cells.take(at)
+        word = pc.and_(
+            pc.match_substring_regex(words, _ASCII_WORD_START),
+            pc.invert(pc.match_substring_regex(words, _TOTAL_WORD_START)),
+        )
+        return pc.replace_with_mask(letter, letter, word)
 
 
 class _RejectedAt(Exception):
@@ -1225,7 +1231,7 @@ def _plain_block(data: bytes, line_end: bool) -> None:
     bytes is valid piece by piece, so blocks are checked on their own."""
     if b'"' in data or b"\x00" in data:
         raise _NotPlain("a quote or a NUL")
-    crs = data.count(b"\r")
+    crs = data.count(b"\r") if b"\r" in data else 0  # ``in`` is a memchr, ``count`` is not
     if crs and crs != data.count(b"\r\n") + (line_end and data.endswith(b"\r")):
         raise _NotPlain("a CR that does not end a CRLF")
     if not data.isascii():
@@ -1240,6 +1246,39 @@ def _mask(n: int, positions: list[int]) -> pa.BooleanArray:
     for i in positions:
         marks[i] = True
     return pa.array(marks, pa.bool_())
+
+
+def _taken(cells: list[pa.ListArray], numbers: list[pa.Array], size: int) -> CellBatch:
+    """The first ``size`` rows of these pieces, taken off them (copied only when they
+    span pieces)."""
+    batch: tuple[list[pa.ListArray], list[pa.Array]] = ([], [])
+    while size:
+        piece, piece_numbers = cells[0], numbers[0]
+        if len(piece) <= size:
+            del cells[0], numbers[0]
+        else:
+            cells[0], numbers[0] = piece.slice(size), piece_numbers.slice(size)
+            piece, piece_numbers = piece.slice(0, size), piece_numbers.slice(0, size)
+        if len(piece):
+            batch[0].append(piece)
+            batch[1].append(piece_numbers)
+            size -= len(piece)
+    if len(batch[0]) == 1:
+        return CellBatch(batch[1][0], batch[0][0])
+    return CellBatch(pa.concat_arrays(batch[1]), pa.concat_arrays(batch[0]))
+
+
+def _without(rows: pa.Array, dropped: list[int]) -> pa.Array:
+    """``rows`` without the rows at ``dropped`` (ascending; none: ``rows`` itself)."""
+    if not dropped:
+        return rows
+    parts = []
+    start = 0
+    for i in dropped:
+        parts.append(rows.slice(start, i - start))
+        start = i + 1
+    parts.append(rows.slice(start))
+    return pa.concat_arrays(parts)
 
 
 def _replaced(split: pa.ListArray, positions: list[int], rows: list[list[Any]]) -> pa.ListArray:

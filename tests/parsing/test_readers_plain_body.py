@@ -5,6 +5,7 @@ files the fast path must not read are left to the row reader."""
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -55,6 +56,9 @@ BODIES = {
     ),
     "a header only": "",
     "many short rows in a block": "".join(f"{i};7401010{i:03d};A\n" for i in range(1, 200)),
+    "many rows dropped in a block": "".join(
+        f"{i};7401010{i:03d};A;Muna;aktif\n;;Jumlah;;\n\n" for i in range(1, 100)
+    ),
     "labels and identifiers starting with a total letter": (
         "1;;Toko Jumlah;Muna;aktif\n2;;Subur Jaya;Muna;aktif\n;;SUB TOTAL;;\n"
         ";;Grand total kab. x;;\n;;Jumla\u0125;;\n;;\u017fub total;;\n;;Tot;;\n;;Total;;\n"
@@ -115,6 +119,39 @@ def test_plain_body_without_an_identifier_column(tmp_path, monkeypatch, size):
     expected = _batches(path, dataset, fast=False, size=size)
     assert expected[0]  # the file has data rows
     assert _batches(path, dataset, fast=True, size=size) == expected
+
+
+# pieces of cells for the cheap tests: total words, blanks, total initials, lookalikes
+PIECES = [
+    *("", " ", "\t", "\u00a0", "\u2003", "J", "j", "T", "t", "G", "g", "S", "s", "K", "7"),
+    *("Jumlah", "JUMLAH ", "Total", "sub total", "Sub-Jumlah", "Grand", "grand total", "Tot"),
+    *("\u017fub", "Jumla\u0125", "\u212a", "\u0130", "\u00e9", "\u00a9", "Toko", "Tani", "Kab."),
+    *(":", ".", "-", "(1)", "se-", "Kota", "keseluruhan", "\U0001f600"),
+]
+
+
+@pytest.mark.parametrize("dataset", ["koperasi", "indikator_umkm"])
+def test_the_cheap_tests_decide_only_rows_the_row_sorter_keeps(tmp_path, dataset):
+    """``_PlainBody._sure_data`` (Arrow kernels) marks a row sure only if
+    ``_RowSorter.keep`` keeps it, on random cells (with and without an identifier
+    column, on a sliced array as a rejected block gives)."""
+    header = KOP if dataset == "koperasi" else IND
+    path = tmp_path / "k.csv"
+    path.write_text(header + "1;7401010001;A;Muna;aktif\n", encoding="utf-8")
+    rng = random.Random(14)
+
+    def cell() -> str | None:
+        return None if rng.random() < 0.05 else "".join(rng.choices(PIECES, k=rng.randint(0, 3)))
+
+    with open_table(path, DATASETS[dataset]) as table:
+        body = table._plain()
+        sorter = readers._RowSorter(table)
+        sorter.first = False
+        rows = [[cell() for _ in range(5)] for _ in range(5000)]
+        sure = body._sure_data(readers.cell_lists(rows).slice(3), sorter).to_pylist()
+        assert 1000 < sum(sure) < len(sure)
+        assert all(sorter.keep(3 + i, rows[3 + i]) for i, s in enumerate(sure) if s)
+        assert sorter.total_count == 0
 
 
 NOT_PLAIN = [
