@@ -132,9 +132,13 @@ def _reusable(folder: Path, plan_path: Path, record: dict, files: list[PlannedFi
 
 
 def _set_mtimes(folder: Path, files: list[PlannedFile]) -> None:
+    """Arrival order by province code. A file already at its time is left alone: utime()
+    moves the change time, and a reused dropzone should look like a real one, whose
+    files were written long before a run (ingest/submissions/file_hash.py)."""
     for n, f in enumerate(sorted(files, key=lambda f: f.province_code)):
         t = MTIME_BASE + 60 * n
-        os.utime(folder / f.name, (t, t))
+        if (folder / f.name).stat().st_mtime != t:
+            os.utime(folder / f.name, (t, t))
 
 
 def write_resubmission(folder: Path, original: PlannedFile) -> tuple[Path, int]:
