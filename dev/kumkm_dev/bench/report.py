@@ -257,7 +257,7 @@ def _read_again(inc: dict) -> str:
     n = inc.get("skipped_files_read_again")
     if n is None:  # older results: before raw.file_hashes every file was read again
         return "the files read again for their SHA-256 not counted in this run"
-    return f"{n} of them read again for its SHA-256"
+    return f"{n} of them read again for their SHA-256"
 
 
 def _xlsx_cell(r: dict) -> str:
