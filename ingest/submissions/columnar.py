@@ -36,6 +36,7 @@ from decimal import Decimal
 from functools import partial
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv
@@ -48,6 +49,7 @@ from ingest.submissions.normalize import (
     MONEY_LIMIT,
     _plan,
 )
+from ingest.submissions.row_keys import hash_columns
 from ingest.submissions.values import CellError, is_ambiguous_number
 
 BATCH_ROWS = 16_384
@@ -142,14 +144,14 @@ class Decided:
     undecided: list[int]  # positions in the batch, ascending
 
 
-def decide(plan: ColumnPlan, batch: pa.ListArray) -> Decided:
-    """Decide a batch given as the reader's cell lists (``readers.CellBatch.cells``: every
-    row padded to the header width), each column a C-level slice of it."""
-    n = len(batch)
+def decide(plan: ColumnPlan, columns: list[pa.StringArray]) -> Decided:
+    """Decide a batch given as the reader's cells by column (``readers.CellBatch.columns``:
+    every row padded to the header width)."""
+    n = len(columns[0])
     ok = pa.repeat(pa.scalar(True), n)
     texts: dict[str, pa.Array] = {}
     for name, kind, pos, col in plan.stored:
-        cells = pa.nulls(n, pa.string()) if pos is None else pc.list_element(batch, pos)
+        cells = pa.nulls(n, pa.string()) if pos is None else columns[pos]
         parse, required, number = plan.parsers[name]
         if kind in _MAPPED_KINDS:
             known = _known(plan, name, partial(_mapped_value, parse, required), _MAPPED)
@@ -160,11 +162,11 @@ def decide(plan: ColumnPlan, batch: pa.ListArray) -> Decided:
         ok = pc.and_(ok, good)
         texts[name] = text
     for pos, parse in plan.checks:
-        cells = pc.list_element(batch, pos)
+        cells = columns[pos]
         known = _known(plan, pos, partial(_check_value, parse, plan.province_code), _CHECKED)
         ok = pc.and_(ok, pc.fill_null(known.outcome(cells)[0], True))
     for pos in plan.extra_positions:
-        cells = pc.list_element(batch, pos)
+        cells = columns[pos]
         ok = pc.and_(ok, pc.fill_null(pc.equal(cells, ""), True))
     for name, value in plan.constants.items():
         texts[name] = pa.repeat(pa.scalar(value, pa.string()), n)
@@ -329,21 +331,23 @@ def batch_output(
     decided: Decided,
     columns: list[str],
     slow: dict[int, tuple[tuple[Any, ...], dict[str, Any]] | None],
-) -> tuple[pa.Int64Array, list[int], bytes]:
-    """(row numbers of the rows loaded, the duplicate key of each, the COPY FORMAT csv
-    data) of a batch; ``slow`` holds the per-row path's outcome of the undecided
+) -> tuple[pa.Int64Array, np.ndarray, bytes]:
+    """(row numbers of the rows loaded, the duplicate key of each (``row_keys``), the COPY
+    FORMAT csv data) of a batch; ``slow`` holds the per-row path's outcome of the undecided
     rows (typed values in ``columns`` order and extra cells, or None: quarantined)."""
     n = len(numbers)
     loaded_slow = sorted(i for i, out in slow.items() if out is not None)
     slow_mask = _positions_mask(n, loaded_slow)
     keep = pc.or_(decided.decided, slow_mask)
+    if len(loaded_slow) == len(slow):  # no row quarantined: every row kept, none filtered
+        keep = None
     texts = []
     for k, name in enumerate(columns):
         text = decided.texts[name]
         if loaded_slow:
             replacements = [value_text(slow[i][0][k]) for i in loaded_slow]  # type: ignore[index]
             text = pc.replace_with_mask(text, slow_mask, pa.array(replacements, pa.string()))
-        texts.append(pc.filter(text, keep))
+        texts.append(text if keep is None else pc.filter(text, keep))
     extra_text = pa.nulls(n, pa.string())
     extras = {i: out[1] for i, out in slow.items() if out is not None and out[1]}
     if extras:
@@ -352,12 +356,10 @@ def batch_output(
         extra_text = pc.replace_with_mask(
             extra_text, _positions_mask(n, at), pa.array(text, pa.string())
         )
-    extra_text = pc.filter(extra_text, keep)
-    row_numbers = pc.filter(numbers, keep)
-    joined = pc.binary_join_element_wise(
-        *texts, extra_text, "\x00", null_handling="replace", null_replacement="\x00"
-    )
-    keys = list(map(hash, joined.to_pylist()))
+    if keep is not None:
+        extra_text = pc.filter(extra_text, keep)
+    row_numbers = numbers if keep is None else pc.filter(numbers, keep)
+    keys = hash_columns([*texts, extra_text])
     table = pa.table(
         [pa.repeat(pa.scalar(sid, pa.int64()), len(row_numbers)), row_numbers, *texts, extra_text],
         names=["submission_id", "row_number", *columns, "extra"],

@@ -44,6 +44,7 @@ from ingest.submissions.file_hash import file_sha256, sha256_of
 from ingest.submissions.filenames import FileNameError, SubmissionName, parse_file_name
 from ingest.submissions.normalize import Issue, normalise_row
 from ingest.submissions.readers import TOTAL_ROWS_SKIPPED, FileRejected, ReadAgain, open_table
+from ingest.submissions.row_keys import RowKeys
 
 log = logging.getLogger(__name__)
 
@@ -605,15 +606,21 @@ def _load(
     columns = _table_columns(conn, dataset.table)
     book = _ReasonBook()
     received = loaded = quarantined = 0
-    seen_rows: set[Any] = set()  # key of each loaded row: exact duplicates are candidates
-    repeated: list[int] = []
+    row_keys = RowKeys()  # exact duplicates of an earlier row are candidates
     rows_table = _create_rows_table(conn, dataset.table, sid)
     with open_table(path, dataset) as table, tempfile.TemporaryFile("w+b") as spool:
         header_keys = _header_keys(table.header)
         spool_rows = _QuarantineSpool(spool)
-        copy_sql = sql.SQL("copy {} (submission_id, row_number, {}, extra) from stdin").format(
-            rows_table, sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-        )
+        # FREEZE: the rows table was created in this transaction, so its rows are written
+        # frozen and its pages all-visible; the gate's and dbt's first scans then need not
+        # set a hint bit on (and write back) every page of a freshly loaded table
+        names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
+        copy_csv = sql.SQL(
+            "copy {} (submission_id, row_number, {}, extra) from stdin (format csv, freeze)"
+        ).format(rows_table, names)
+        copy_rows = sql.SQL(
+            "copy {} (submission_id, row_number, {}, extra) from stdin (freeze)"
+        ).format(rows_table, names)
         pick = operator.itemgetter(*columns)
 
         def per_row(row_number: int, cells: dict, raw_cells: list) -> dict[str, Any] | None:
@@ -642,12 +649,12 @@ def _load(
         if plan is not None:
             mapper = _row_mapper(table.columns, header_keys)
             while True:
-                with conn.cursor().copy(copy_sql + sql.SQL(" (format csv)")) as copy:
+                with conn.cursor().copy(copy_csv) as copy:
                     try:
                         for batch in table.batches(BATCH_ROWS):
                             before = received
                             received += len(batch)
-                            decided = decide(plan, batch.cells)
+                            decided = decide(plan, batch.columns)
                             slow: dict[int, tuple[Any, ...] | None] = {}
                             undecided = decided.undecided
                             numbers = batch.numbers.take(
@@ -663,7 +670,7 @@ def _load(
                             )
                             loaded += len(keys)
                             quarantined += len(batch) - len(keys)
-                            _remember_keys(keys, loaded_numbers, seen_rows, repeated)
+                            row_keys.add_batch(loaded_numbers, keys)
                             copy.write(data)
                             if received // PROGRESS_EVERY_ROWS > before // PROGRESS_EVERY_ROWS:
                                 log.info("%s: %d rows read", path.name, received)
@@ -677,9 +684,9 @@ def _load(
                 spool.truncate()
                 received = loaded = quarantined = 0
                 book, spool_rows = _ReasonBook(), _QuarantineSpool(spool)  # per_row's too
-                seen_rows, repeated = set(), []
+                row_keys = RowKeys()
         else:
-            with conn.cursor().copy(copy_sql) as copy:
+            with conn.cursor().copy(copy_rows) as copy:
                 write_row = copy.write_row
                 for row_number, cells, extra, raw_cells in _mapped_rows(table, header_keys):
                     received += 1
@@ -689,11 +696,9 @@ def _load(
                         continue
                     loaded += 1
                     row = pick(values)
-                    key = hash((row, tuple(extra.items()))) if extra else hash(row)
-                    if key in seen_rows:
-                        repeated.append(row_number)
-                    else:
-                        seen_rows.add(key)
+                    row_keys.add_row(
+                        row_number, hash((row, tuple(extra.items()))) if extra else hash(row)
+                    )
                     write_row((sid, row_number, *row, Jsonb(extra) if extra else None))
                     if received % PROGRESS_EVERY_ROWS == 0:
                         log.info("%s: %d rows read", path.name, received)
@@ -701,7 +706,8 @@ def _load(
         notes = list(table.notes)
         sheet = table.sheet
         unrecognised = unrecognised_columns(dataset, table.header, table.columns)
-    del seen_rows
+    repeated = row_keys.candidates()
+    del row_keys
 
     if received == 0:
         raise _Rejected(
@@ -764,23 +770,6 @@ def _load(
         rows_quarantined=quarantined,
         reasons=reasons,
     )
-
-
-def _remember_keys(
-    keys: list[int], numbers: pa.Int64Array, seen: set[int], repeated: list[int]
-) -> None:
-    """Add a batch's duplicate keys to the file's ``seen`` keys, and to ``repeated`` the row
-    numbers of the rows whose key was seen before (in the file or the batch): by set
-    operations in C, row by row only in a batch that has a candidate."""
-    batch = set(keys)
-    if len(batch) == len(keys) and seen.isdisjoint(batch):
-        seen |= batch
-        return
-    for row_number, key in zip(numbers.to_pylist(), keys, strict=True):
-        if key in seen:
-            repeated.append(row_number)
-        else:
-            seen.add(key)
 
 
 def _column_reason(found: list[UnrecognisedColumn]) -> Reason:

@@ -15,12 +15,12 @@ a percentage is turned into text with ``%`` (0.6043 formatted as 60.43% arrives 
 padded with None (a short row whose missing trailing cells are empty is common and
 legitimate).
 
-``Table.batches(size)`` yields the same rows as :class:`CellBatch` es (row numbers and an
-Arrow ``list<string>`` of cells) for the loader's columnar path. A plain CSV body
-(UTF-8, no quote character, no NUL, no bare CR: ``_PlainBody``) is then split by Arrow
-kernels, without a Python object per cell; only the lines that are ragged or may not be
-data (blank, total, column-number rows) are looked at in Python, by the same code as in
-``rows()``. Any other file is ``rows()`` grouped.
+``Table.batches(size)`` yields the same rows as :class:`CellBatch` es (row numbers and
+the cells as one Arrow string array per column) for the loader's columnar path. A plain
+CSV body (UTF-8, no quote character, no NUL, no bare CR: ``_PlainBody``) is then split by
+Arrow's CSV parser, without a Python object per cell; only the lines that are ragged or
+may not be data (blank, total, column-number rows) are looked at in Python, by the same
+code as in ``rows()``. Any other file is ``rows()`` grouped.
 
 ``Table.notes`` (:class:`ReaderNote`) tell the loader what the reader did that a user must
 hear of; they are filled at open and while ``rows()`` runs (complete once it is exhausted).
@@ -133,8 +133,10 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from pyarrow import csv as pa_csv
 from python_calamine import CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
 from ingest.submissions.datasets import Dataset, header_mapping, match_columns, missing_required
@@ -916,11 +918,11 @@ def _choose_delimiter(dataset: Dataset, heads: dict[str, list]) -> str:
 @dataclass
 class CellBatch:
     """Data rows as ``Table.rows()`` yields them, for the columnar path: their row numbers
-    and their cells as one Arrow ``list<string>`` array (each row padded to the header
-    width, a padded cell null)."""
+    and their cells column by column (an Arrow string array per header column; every row
+    padded to the header width, a padded cell null)."""
 
     numbers: pa.Int64Array
-    cells: pa.ListArray
+    columns: list[pa.StringArray]
     _rows: list[list[Any]] | None = None  # the rows themselves, when read as Python lists
 
     def __len__(self) -> int:
@@ -930,14 +932,18 @@ class CellBatch:
         """The cells of these rows as the row reader gives them (str, None padding)."""
         if self._rows is not None:
             return [self._rows[i] for i in positions]
-        return self.cells.take(pa.array(positions, pa.int64())).to_pylist()
+        return _rows_of(self.columns, pa.array(positions, pa.int64()))
 
 
-def cell_lists(rows: list[list[Any]]) -> pa.ListArray:
-    return pa.array(rows, _CELL_LISTS)
+def cell_columns(rows: list[list[Any]]) -> list[pa.StringArray]:
+    """The cells of these rows (at least one, all of one width) column by column."""
+    return [pa.array(column, pa.string()) for column in zip(*rows, strict=True)]
 
 
-_CELL_LISTS = pa.list_(pa.string())
+def _rows_of(columns: list[pa.StringArray], positions: pa.Array) -> list[list[Any]]:
+    """The rows at ``positions`` of these columns, as lists of cells."""
+    taken = [column.take(positions).to_pylist() for column in columns]
+    return [list(row) for row in zip(*taken, strict=True)]
 
 
 def _grouped(rows: Iterable[tuple[int, list[Any]]], size: int) -> Iterator[CellBatch]:
@@ -947,10 +953,10 @@ def _grouped(rows: Iterable[tuple[int, list[Any]]], size: int) -> Iterator[CellB
         numbers.append(number)
         cells.append(row)
         if len(numbers) == size:
-            yield CellBatch(pa.array(numbers, pa.int64()), cell_lists(cells), cells)
+            yield CellBatch(pa.array(numbers, pa.int64()), cell_columns(cells), cells)
             numbers, cells = [], []
     if numbers:
-        yield CellBatch(pa.array(numbers, pa.int64()), cell_lists(cells), cells)
+        yield CellBatch(pa.array(numbers, pa.int64()), cell_columns(cells), cells)
 
 
 PLAIN_BLOCK_BYTES = 1 << 22  # body bytes split per step (smaller than CSV_FIELD_LIMIT)
@@ -1018,8 +1024,7 @@ class _PlainBody:
         before it, and the rows read since the last full batch are not yielded. Raises
         ``_NotPlain`` at the first block that is not plain, after the full batches of
         the blocks before it."""
-        cells: list[pa.ListArray] = []
-        numbers: list[pa.Array] = []
+        pieces: list[list[pa.Array]] = []  # [row numbers, *cells by column] per block
         held = 0
         number = self.first_line
         with self.path.open("rb") as fh:
@@ -1049,43 +1054,38 @@ class _PlainBody:
                     _plain_block(data, False)
                 if b"\r" in data:  # only in CRLF line ends (``_plain_block``)
                     data = data.replace(b"\r\n", b"\n").removesuffix(b"\r")
-                lines = pc.split_pattern(pa.array([data], pa.binary()), "\n").values
-                lines = lines.view(pa.string())  # UTF-8 checked by ``_plain_block``
+                lines = data.count(b"\n") + 1
                 rejected = None
                 try:
-                    kept, kept_numbers = self._block(lines, number, sorter)
+                    kept = self._block(data, lines, number, sorter)
                 except _RejectedAt as exc:
-                    kept, kept_numbers = exc.rows
+                    kept = exc.rows
                     rejected = exc.error
-                number += len(lines)
-                cells.append(kept)
-                numbers.append(kept_numbers)
-                held += len(kept)
+                number += lines
+                pieces.append(kept)
+                held += len(kept[0])
                 while held >= size:
-                    yield _taken(cells, numbers, size)
+                    yield _taken(pieces, size)
                     held -= size
                 if rejected is not None:
                     raise rejected
                 if not block:
                     break
         if held:
-            yield _taken(cells, numbers, held)
+            yield _taken(pieces, held)
 
-    def _block(
-        self, lines: pa.StringArray, number: int, sorter: _RowSorter
-    ) -> tuple[pa.ListArray, pa.Array]:
-        """(cells, row numbers) of the data rows among these lines, the first numbered
-        ``number``; raises ``_RejectedAt`` with the rows before a rejected line."""
+    def _block(self, data: bytes, lines: int, number: int, sorter: _RowSorter) -> list[pa.Array]:
+        """[row numbers, *cells by column] of the data rows among these ``lines`` body
+        lines, the first numbered ``number``; raises ``_RejectedAt`` with the rows before a
+        rejected line."""
         shape = self.shape
         width = len(shape.columns)
-        split = pc.split_pattern(lines, shape.delimiter)
-        lengths = pc.list_value_length(split)
-        ragged = pc.indices_nonzero(pc.not_equal(lengths, width)).to_pylist()
+        columns, skipped, ragged = self._split(data, lines)
         rejected = None
         if ragged:
-            records = split.take(pa.array(ragged, pa.int64())).to_pylist()
-            fixed = []
-            for i, record in zip(ragged, records, strict=True):
+            fixed = {}
+            for i in sorted(ragged):
+                record = ragged[i]
                 if record == [""]:
                     record = []  # an empty line: the csv module reads no cell
                 elif len(record) > width:
@@ -1093,22 +1093,23 @@ class _PlainBody:
                         record = shape.check(number + i, number + i, record)
                     except FileRejected as exc:
                         rejected = exc
-                        split = split.slice(0, i)
+                        lines = i
                         break
-                fixed.append(record + [None] * (width - len(record)))
-            split = _replaced(split, ragged[: len(fixed)], fixed)
-        n = len(split)
-        if len(self._counting) < n:
-            self._counting = pa.array(range(n), pa.int64())
-        numbers = pc.add(self._counting.slice(0, n), number)
-        sure = self._sure_data(split, sorter)
+                fixed[i] = record + [None] * (width - len(record))
+            columns = _placed(columns, lines, skipped, fixed)
+        if len(self._counting) < lines:
+            self._counting = pa.array(range(lines), pa.int64())
+        numbers = pc.add(self._counting.slice(0, lines), number)
+        sure = self._sure_data(columns, sorter)
         if sorter.first:  # the first data row may be the column-number row
             first = pc.index(sure, True).as_py()
             if first >= 0:
-                sure = pc.replace_with_mask(sure, _mask(n, [first]), pa.array([False], pa.bool_()))
+                sure = pc.replace_with_mask(
+                    sure, _mask(lines, [first]), pa.array([False], pa.bool_())
+                )
         unsure = pc.indices_nonzero(pc.invert(sure))
         if len(unsure):
-            records = split.take(unsure).to_pylist()
+            records = _rows_of(columns, unsure)
             keep = sorter.keep
             verdicts = [
                 keep(number + i, cells)
@@ -1117,15 +1118,63 @@ class _PlainBody:
             sure = pc.replace_with_mask(sure, pc.invert(sure), pa.array(verdicts, pa.bool_()))
         dropped = pc.indices_nonzero(pc.invert(sure))
         if len(dropped) > _FEW_IRREGULAR:
-            kept = (split.filter(sure), numbers.filter(sure))
-        else:  # Arrow's filter of a list array costs about 0.2 us a row
+            kept = [array.filter(sure) for array in (numbers, *columns)]
+        else:  # a filter costs more than a few slices
             at = dropped.to_pylist()
-            kept = (_without(split, at), _without(numbers, at))
+            kept = [_without(array, at) for array in (numbers, *columns)]
         if rejected is not None:
             raise _RejectedAt(kept, rejected)
         return kept
 
-    def _sure_data(self, split: pa.ListArray, sorter: _RowSorter) -> pa.BooleanArray:
+    def _split(
+        self, data: bytes, lines: int
+    ) -> tuple[list[pa.StringArray], list[int], dict[int, list[str]]]:
+        """These body lines split at the delimiter by Arrow's CSV parser (no quote
+        character: the line split at every delimiter, as by the csv module of a plain
+        body): (the cells by column of the lines of the header width, the lines left out of
+        them (ascending), and the lines of another width as ``line.split(delimiter)``, by
+        index). An empty line is of another width unless the header has one column; Arrow
+        reads it as empty cells, so it stays in the columns, to be replaced."""
+        width = len(self.shape.columns)
+        delimiter = self.shape.delimiter
+        skipped: list[int] = []
+        ragged: dict[int, list[str]] = {}
+
+        def other_width(row: pa_csv.InvalidRow) -> str:
+            if row.number is None:  # numbered from 1 when read in one thread
+                raise _NotPlain("a line of another width without its line number")
+            skipped.append(row.number - 1)
+            ragged[row.number - 1] = row.text.split(delimiter)
+            return "skip"
+
+        names = [str(k) for k in range(width)]
+        table = pa_csv.read_csv(
+            pa.py_buffer(data + b"\n"),  # every line ends: an empty last line is read
+            read_options=pa_csv.ReadOptions(
+                use_threads=False, column_names=names, block_size=len(data) + 2
+            ),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter,
+                quote_char=False,
+                escape_char=False,
+                ignore_empty_lines=False,
+                invalid_row_handler=other_width,
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+                check_utf8=False,  # checked by ``_plain_block``
+            ),
+        )
+        if table.num_rows + len(skipped) != lines:
+            raise _NotPlain(f"Arrow read {table.num_rows + len(skipped)} of {lines} lines")
+        if width > 1 and (not data or b"\n\n" in data or data[:1] == b"\n" or data[-1:] == b"\n"):
+            for i in _empty_lines(data):
+                ragged[i] = [""]
+        return [column.combine_chunks() for column in table.columns], skipped, ragged
+
+    def _sure_data(self, columns: list[pa.StringArray], sorter: _RowSorter) -> pa.BooleanArray:
         """Rows that ``_RowSorter.keep`` surely keeps once the first data row is past (a
         cheap test; every other row is asked to ``keep``): an identifier that is no total
         label; or a first non-empty cell (among the first ``_SURE_PREFIX``) that is no
@@ -1133,15 +1182,13 @@ class _PlainBody:
         identifier usually decides every row at once; the other tests look only at the
         rows it left unsure."""
         if sorter.ident < 0:
-            return self._sure_by(sorter, partial(pc.list_element, split))
-        sure = _Cells(pc.list_element(split, sorter.ident)).no_label()
+            return self._sure_by(sorter, columns.__getitem__)
+        sure = _Cells(columns[sorter.ident]).no_label()
         unsure = pc.invert(sure)
         left = pc.indices_nonzero(unsure)
         if not len(left):
             return sure
-        # every row has the header width: cell k of row i is value offsets[i] + k
-        starts, values = pc.take(split.offsets, left), split.values
-        on_left = self._sure_by(sorter, lambda k: values.take(pc.add(starts, k)))
+        on_left = self._sure_by(sorter, lambda k: columns[k].take(left))
         return pc.replace_with_mask(sure, unsure, on_left)
 
     def _sure_by(
@@ -1248,24 +1295,24 @@ def _mask(n: int, positions: list[int]) -> pa.BooleanArray:
     return pa.array(marks, pa.bool_())
 
 
-def _taken(cells: list[pa.ListArray], numbers: list[pa.Array], size: int) -> CellBatch:
-    """The first ``size`` rows of these pieces, taken off them (copied only when they
-    span pieces)."""
-    batch: tuple[list[pa.ListArray], list[pa.Array]] = ([], [])
+def _taken(pieces: list[list[pa.Array]], size: int) -> CellBatch:
+    """The first ``size`` rows of these pieces ([row numbers, *cells by column] each),
+    taken off them (copied only when they span pieces)."""
+    batch: list[list[pa.Array]] = []
     while size:
-        piece, piece_numbers = cells[0], numbers[0]
-        if len(piece) <= size:
-            del cells[0], numbers[0]
+        piece = pieces[0]
+        if len(piece[0]) <= size:
+            del pieces[0]
         else:
-            cells[0], numbers[0] = piece.slice(size), piece_numbers.slice(size)
-            piece, piece_numbers = piece.slice(0, size), piece_numbers.slice(0, size)
-        if len(piece):
-            batch[0].append(piece)
-            batch[1].append(piece_numbers)
-            size -= len(piece)
-    if len(batch[0]) == 1:
-        return CellBatch(batch[1][0], batch[0][0])
-    return CellBatch(pa.concat_arrays(batch[1]), pa.concat_arrays(batch[0]))
+            pieces[0] = [array.slice(size) for array in piece]
+            piece = [array.slice(0, size) for array in piece]
+        if len(piece[0]):
+            batch.append(piece)
+            size -= len(piece[0])
+    if len(batch) == 1:
+        return CellBatch(batch[0][0], batch[0][1:])
+    numbers, *columns = (pa.concat_arrays(list(arrays)) for arrays in zip(*batch, strict=True))
+    return CellBatch(numbers, columns)
 
 
 def _without(rows: pa.Array, dropped: list[int]) -> pa.Array:
@@ -1281,21 +1328,30 @@ def _without(rows: pa.Array, dropped: list[int]) -> pa.Array:
     return pa.concat_arrays(parts)
 
 
-def _replaced(split: pa.ListArray, positions: list[int], rows: list[list[Any]]) -> pa.ListArray:
-    """``split`` with the lists at ``positions`` (ascending) replaced by ``rows``."""
-    if len(positions) > _FEW_IRREGULAR:
-        whole = split.to_pylist()
-        for i, row in zip(positions, rows, strict=True):
-            whole[i] = row
-        return cell_lists(whole)
-    parts = []
-    start = 0
-    for i, row in zip(positions, rows, strict=True):
-        parts.append(split.slice(start, i - start))
-        parts.append(cell_lists([row]))
-        start = i + 1
-    parts.append(split.slice(start))
-    return pa.concat_arrays(parts)
+def _placed(
+    columns: list[pa.StringArray], lines: int, skipped: list[int], fixed: dict[int, list[Any]]
+) -> list[pa.StringArray]:
+    """Cells by column of the first ``lines`` lines: the parsed ``columns`` (one row per line
+    but the ``skipped`` ones), with the rows of ``fixed`` (every skipped line below
+    ``lines``, and maybe others) in their lines' place."""
+    parsed = np.ones(len(columns[0]) + len(skipped), np.bool_)  # every line of the block
+    parsed[skipped] = False
+    at = np.cumsum(parsed) - 1
+    order = sorted(fixed)
+    at[order] = len(columns[0]) + np.arange(len(order))
+    taken = pa.array(at[:lines])
+    return [
+        pa.concat_arrays([column, pa.array([fixed[i][k] for i in order], pa.string())]).take(taken)
+        for k, column in enumerate(columns)
+    ]
+
+
+def _empty_lines(data: bytes) -> list[int]:
+    """The indexes of the empty lines among these (split at LF)."""
+    ends = np.flatnonzero(np.frombuffer(data, np.uint8) == ord("\n"))
+    starts = np.concatenate(([0], ends + 1))
+    ends = np.concatenate((ends, [len(data)]))
+    return np.flatnonzero(starts == ends).tolist()
 
 
 # --------------------------------------------------------------------------- XLSX

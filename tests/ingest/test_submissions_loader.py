@@ -167,6 +167,35 @@ def _umkm_row(i: int) -> str:
     return f"{9120173966000 + i};Kota Bekasi;Toko {i};96200;;156400000;1114793000;1;P;tidak ada;"
 
 
+def test_copies_far_apart_in_a_plain_file_are_quarantined_once(conn, pg_url, dropzone, monkeypatch):
+    """Through the loader's columnar path, batches of 4 rows: a copy 20 rows after its
+    original (another batch), a copy written in another number format (equal typed values)
+    and a near copy (one cell differs) that must stay loaded."""
+    from ingest.submissions import load
+
+    monkeypatch.setattr(load, "BATCH_ROWS", 4)
+    rows = [_umkm_row(i) for i in range(1, 31)]
+    rows[22] = rows[2]  # row 24 repeats row 4
+    rows[27] = rows[5].replace("156400000", "156.400.000")  # row 29 repeats row 7
+    rows[28] = rows[6].replace(";P;", ";L;")  # row 30: row 8 with another owner's sex
+    rows[29] = rows[6].replace("Toko 7", "Toko 7 ")  # row 31: row 8 with a trailing blank
+    write(dropzone / "umkm_32_2024.csv", UMKM_HEADER + "\n" + "\n".join(rows) + "\n", mtime=1)
+    [result] = ingest_dropzone(pg_url, dropzone)
+    assert (result.rows_received, result.rows_loaded, result.rows_quarantined) == (30, 27, 3)
+    quarantined = conn.execute(
+        "select row_number, rule, reason from raw.quarantine where submission_id = %s order by 1",
+        (result.submission_id,),
+    ).fetchall()
+    assert [(n, rule) for n, rule, _ in quarantined] == [
+        (24, "row.duplicate"),
+        (29, "row.duplicate"),
+        (31, "row.duplicate"),
+    ]
+    assert "sama persis dengan baris 4" in quarantined[0][2]
+    assert "sama persis dengan baris 7" in quarantined[1][2]
+    assert "sama persis dengan baris 8" in quarantined[2][2]
+
+
 def test_a_body_found_not_plain_late_is_loaded_once_by_rows(
     conn, pg_url, dropzone, monkeypatch, caplog
 ):

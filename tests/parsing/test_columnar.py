@@ -20,7 +20,7 @@ from ingest.provinces import by_code
 from ingest.submissions import columnar
 from ingest.submissions.datasets import DATASETS
 from ingest.submissions.normalize import normalise_row
-from ingest.submissions.readers import cell_lists
+from ingest.submissions.readers import cell_columns
 
 from . import test_values
 
@@ -154,7 +154,7 @@ def _differential(
     columns, rows = _rows(base, with_checks, cells)
     plan = columnar.column_plan(dataset, columns, PROVINCE)
     assert plan is not None
-    result = columnar.decide(plan, cell_lists([list(r) for r in rows]))
+    result = columnar.decide(plan, cell_columns([list(r) for r in rows]))
     decided = result.decided.to_pylist()
     assert result.undecided == [i for i, d in enumerate(decided) if not d]
     texts = {name: arr.to_pylist() for name, arr in result.texts.items()}
@@ -183,7 +183,7 @@ def test_skala_derived_from_the_omzet_by_columns_as_by_the_rule():
         [{**UMKM_ROW, "skala_usaha": "", "omzet_tahunan": o}[c] for c in columns] for o in omzets
     ]
     plan = columnar.column_plan(DATASETS["umkm"], columns, PROVINCE)
-    result = columnar.decide(plan, cell_lists(rows))
+    result = columnar.decide(plan, cell_columns(rows))
     assert result.undecided == []
     assert result.texts["skala_usaha"].to_pylist() == [
         "mikro",
@@ -219,7 +219,7 @@ def test_rows_with_a_rule_issue_are_left_to_the_per_row_path():
     ]
     rows = [[{**UMKM_ROW, **case}[c] for c in columns] for case in cases]
     plan = columnar.column_plan(DATASETS["umkm"], columns, PROVINCE)
-    assert columnar.decide(plan, cell_lists(rows)).undecided == list(range(len(cases)))
+    assert columnar.decide(plan, cell_columns(rows)).undecided == list(range(len(cases)))
 
 
 @pytest.mark.parametrize(

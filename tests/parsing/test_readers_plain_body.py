@@ -148,7 +148,8 @@ def test_the_cheap_tests_decide_only_rows_the_row_sorter_keeps(tmp_path, dataset
         sorter = readers._RowSorter(table)
         sorter.first = False
         rows = [[cell() for _ in range(5)] for _ in range(5000)]
-        sure = body._sure_data(readers.cell_lists(rows).slice(3), sorter).to_pylist()
+        columns = [column.slice(3) for column in readers.cell_columns(rows)]
+        sure = body._sure_data(columns, sorter).to_pylist()
         assert 1000 < sum(sure) < len(sure)
         assert all(sorter.keep(3 + i, rows[3 + i]) for i, s in enumerate(sure) if s)
         assert sorter.total_count == 0

@@ -25,10 +25,6 @@ SUITE_SQL = (
 BENCH = "benchmark tooling: names of its own bench tables / settings / files, no input data"
 
 ALLOW: dict[tuple[str, str], str] = {
-    # the loader: composes its SQL with psycopg.sql
-    ("ingest/submissions/load.py", "copy_sql + sql.SQL(' (format csv)')"): (
-        "the loader's COPY statement (psycopg sql.Composed: identifiers quoted) plus a fixed option"
-    ),
     ("dev/kumkm_dev/bench/xlsx.py", "os.getpid()"): BENCH,
     # the as-of extract replay
     ("ingest/extract/asof.py", "where"): (
