@@ -34,7 +34,8 @@ from typing import Any
 
 import psycopg
 import pyarrow as pa
-from psycopg import sql
+from psycopg import Copy, sql
+from psycopg.copy import QueuedLibpqWriter
 from psycopg.types.json import Jsonb
 
 from ingest import warehouse
@@ -614,13 +615,9 @@ def _load(
         # FREEZE: the rows table was created in this transaction, so its rows are written
         # frozen and its pages all-visible; the gate's and dbt's first scans then need not
         # set a hint bit on (and write back) every page of a freshly loaded table
-        names = sql.SQL(", ").join(sql.Identifier(c) for c in columns)
-        copy_csv = sql.SQL(
-            "copy {} (submission_id, row_number, {}, extra) from stdin (format csv, freeze)"
-        ).format(rows_table, names)
-        copy_rows = sql.SQL(
+        copy_sql = sql.SQL(
             "copy {} (submission_id, row_number, {}, extra) from stdin (freeze)"
-        ).format(rows_table, names)
+        ).format(rows_table, sql.SQL(", ").join(sql.Identifier(c) for c in columns))
         pick = operator.itemgetter(*columns)
 
         def per_row(row_number: int, cells: dict, raw_cells: list) -> dict[str, Any] | None:
@@ -649,7 +646,7 @@ def _load(
         if plan is not None:
             mapper = _row_mapper(table.columns, header_keys)
             while True:
-                with conn.cursor().copy(copy_csv) as copy:
+                with _copy(conn, copy_sql) as copy:
                     try:
                         for batch in table.batches(BATCH_ROWS):
                             before = received
@@ -686,7 +683,7 @@ def _load(
                 book, spool_rows = _ReasonBook(), _QuarantineSpool(spool)  # per_row's too
                 row_keys = RowKeys()
         else:
-            with conn.cursor().copy(copy_rows) as copy:
+            with _copy(conn, copy_sql) as copy:
                 write_row = copy.write_row
                 for row_number, cells, extra, raw_cells in _mapped_rows(table, header_keys):
                     received += 1
@@ -770,6 +767,16 @@ def _load(
         rows_quarantined=quarantined,
         reasons=reasons,
     )
+
+
+def _copy(conn: psycopg.Connection, statement: sql.Composed) -> Copy:
+    """A COPY FROM STDIN whose data a thread sends while the loader reads and decides the
+    next batch: with psycopg's default writer, ``write`` waits while the server parses,
+    so a worker and its backend took turns on the CPU. The queue holds at most 1,024
+    buffers of at most 128 KB (psycopg's ``QUEUE_SIZE``, ``MAX_BUFFER_SIZE``); an error of
+    the server reaches the loader at its next ``write`` or when the COPY ends."""
+    cursor = conn.cursor()
+    return cursor.copy(statement, writer=QueuedLibpqWriter(cursor))
 
 
 def _column_reason(found: list[UnrecognisedColumn]) -> Reason:

@@ -9,8 +9,8 @@ and never quarantines a row that is not a copy.
 The keys are collected as arrays and compared once, when the file is read (no set of a
 file's keys is built row by row): a sort tells whether any key repeats; if one does, a
 stable sort puts equal keys next to each other in arrival order, and every key but the
-first of its run is a candidate. The columnar path hashes each batch's canonical texts
-joined into one string per row; the per-row path (workbooks, bodies Arrow cannot split)
+first of its run is a candidate. The columnar path hashes the line of each row's values
+that it writes to COPY; the per-row path (workbooks, bodies Arrow cannot split)
 adds Python's ``hash`` of the row's values. One file takes one path, so keys of both kinds
 never meet.
 """
@@ -19,16 +19,12 @@ from __future__ import annotations
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 
-def hash_columns(columns: list[pa.Array]) -> np.ndarray:
-    """A 64-bit key per row of these equally long text columns: equal rows, equal keys
-    (Python's ``hash`` of the row's cells joined by NUL, a byte no cell holds)."""
-    joined = pc.binary_join_element_wise(
-        *columns, "\x00", null_handling="replace", null_replacement="\x00"
-    )
-    return np.fromiter(map(hash, joined.to_pylist()), np.int64, len(joined))
+def hash_rows(rows: pa.StringArray) -> np.ndarray:
+    """A 64-bit key per row given as one string (``columnar.copy_text_rows``: its values,
+    escaped, between tabs): equal rows, equal keys (Python's ``hash``)."""
+    return np.fromiter(map(hash, rows.to_pylist()), np.int64, len(rows))
 
 
 class RowKeys:

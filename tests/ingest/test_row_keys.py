@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from ingest.submissions.row_keys import RowKeys, hash_columns
+from ingest.submissions.columnar import copy_text_rows
+from ingest.submissions.row_keys import RowKeys, hash_rows
 
 
 def _keys(*rows: tuple[str | None, ...]):
-    return hash_columns([pa.array(column, pa.string()) for column in zip(*rows, strict=True)])
+    columns = [pa.array(column, pa.string()) for column in zip(*rows, strict=True)]
+    return hash_rows(copy_text_rows(columns))
 
 
 def test_equal_rows_get_equal_keys_and_others_do_not():
