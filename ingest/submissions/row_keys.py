@@ -24,7 +24,8 @@ import pyarrow as pa
 def hash_rows(rows: pa.StringArray) -> np.ndarray:
     """A 64-bit key per row given as one string (``columnar.copy_text_rows``: its values,
     escaped, between tabs): equal rows, equal keys (Python's ``hash``)."""
-    return np.fromiter(map(hash, rows.to_pylist()), np.int64, len(rows))
+    lines = rows.view(pa.binary()).to_pylist()  # bytes: no UTF-8 decoding per row
+    return np.fromiter(map(hash, lines), np.int64, len(rows))
 
 
 class RowKeys:

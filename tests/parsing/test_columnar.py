@@ -11,8 +11,12 @@ path decides must be one the per-row path loads without any issue, with the same
 from __future__ import annotations
 
 import inspect
+import random
 from decimal import Decimal
+from functools import partial
 
+import pyarrow as pa
+import pyarrow.compute as pc
 import pytest
 
 from ingest.periods import parse_period
@@ -237,3 +241,37 @@ def test_rows_with_a_rule_issue_are_left_to_the_per_row_path():
 )
 def test_value_text_is_canonical(value, text):
     assert columnar.value_text(value) == text
+
+
+# pieces of cells for the byte shapes: digits, spaces, printable and other bytes
+SHAPE_PIECES = ["0", "7", "42", "0012", "1234567890123", " ", "  ", "a", "Toko", "~", "\\"]
+SHAPE_PIECES += ["\t", "\n", "\x7f", "é", "١", "\u00a0", "Rp", ".", ","]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_byte_shapes_equal_their_regular_expressions(seed):
+    """``_shaped`` decides a column's clean shapes from its bytes; on random columns
+    (nulls, empty cells, sliced arrays, columns all of one shape and columns with one
+    odd cell) it gives the answer of the shape's regular expression."""
+    rng = random.Random(seed)
+    shapes = [
+        ("^[0-9]{13}$", partial(columnar._digits, 13, 13)),
+        ("^[0-9]+$", partial(columnar._digits, 1, None)),
+        (r"^(?:0|[1-9][0-9]{0,17})$", columnar._whole),
+    ]
+    for _ in range(60):
+        pieces = rng.sample(SHAPE_PIECES, rng.randint(1, 4))
+
+        def cell(pieces=pieces) -> str | None:
+            if rng.random() < 0.05:
+                return None
+            return "".join(rng.choices(pieces, k=rng.randint(0, 3)))
+
+        cells = [cell() for _ in range(rng.randint(1, 40))]
+        if rng.random() < 0.5:  # an edge space in one cell, none next to a cell's edge
+            cells = [c and c.strip() for c in cells]
+            cells[rng.randrange(len(cells))] = rng.choice(["Toko ", " Toko", "0 ", " 1"])
+        arr = pa.array(cells, pa.string()).slice(rng.randint(0, 1))
+        for regex, by_bytes in shapes:
+            expected = pc.fill_null(pc.match_substring_regex(arr, regex), False).to_pylist()
+            assert columnar._shaped(arr, by_bytes).to_pylist() == expected, (regex, cells)
