@@ -16,7 +16,6 @@ from ingest.config import PROJECT_ROOT
 from ingest.submissions import load as submissions
 from kumkm_dev.bench import data, floor
 from kumkm_dev.bench.measure import Progress
-from kumkm_dev.bench.run import _checkpoint
 
 ROWS = 1_000_000
 TO_SQL_ROWS = 100_000
@@ -142,7 +141,7 @@ def test_client_floor_loads_every_row_of_the_files_and_drops_its_tables(tmp_path
         loaded = sum(r.rows_loaded for r in submissions.ingest_dropzone(url, dropzone, workers=2))
         assert loaded == 20_000
         dbname = url.rpartition("/")[2]
-        result = floor.run_floor(url, dbname, files, 2, _checkpoint, 0.5, Progress())
+        result = floor.run_floor(url, dbname, files, 2, 0.5, Progress())
         with warehouse.connect(url) as conn:
             left = conn.execute(
                 "select count(*) from pg_class c join pg_namespace n on n.oid = c.relnamespace "

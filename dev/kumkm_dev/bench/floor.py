@@ -44,7 +44,7 @@ from pyarrow import csv
 
 from ingest import warehouse
 from ingest.submissions.file_hash import sha256_of
-from kumkm_dev.bench.measure import Progress, measure, stage_record
+from kumkm_dev.bench.measure import Progress, checkpoint, measure, stage_record
 
 SCHEMA = "bench"
 DELIMITER = ";"  # kumkm_dev.sample_data.large writes `;`-delimited UTF-8
@@ -197,7 +197,6 @@ def run_floor(
     dbname: str,
     files: list[Path],
     workers: int,
-    checkpoint: Any,
     interval: float,
     say: Progress,
     variants: tuple[str, ...] = tuple(VARIANTS),

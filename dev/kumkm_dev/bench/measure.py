@@ -10,6 +10,7 @@ reaped) and from the sampled CPU times of the backends.
 
 from __future__ import annotations
 
+import logging
 import os
 import resource
 import sys
@@ -21,6 +22,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psutil
+import psycopg
+
+from ingest import warehouse
+
+log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 BACKEND_SCAN_EVERY = 4  # sampler ticks between scans for new PostgreSQL backends
@@ -208,3 +214,12 @@ def lifetime_maxrss_mb() -> dict[str, float]:
         "bench_process": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "largest_child": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1),
     }
+
+
+def checkpoint(conninfo: str) -> None:
+    """CHECKPOINT before a stage, so that it does not pay for the writes of the one before."""
+    try:
+        with warehouse.connect(conninfo) as conn:
+            conn.execute("checkpoint")
+    except psycopg.Error as exc:  # not a superuser: measure without it
+        log.warning("CHECKPOINT refused (%s); stages may pay for earlier writes", exc)

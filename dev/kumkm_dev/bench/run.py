@@ -55,7 +55,13 @@ from ingest.config import PROJECT_ROOT
 from ingest.submissions import load as submissions
 from ingest.summary import mart_checksums
 from kumkm_dev.bench import data, floor, xlsx
-from kumkm_dev.bench.measure import Progress, lifetime_maxrss_mb, measure, stage_record
+from kumkm_dev.bench.measure import (
+    Progress,
+    checkpoint,
+    lifetime_maxrss_mb,
+    measure,
+    stage_record,
+)
 
 log = logging.getLogger(__name__)
 
@@ -104,14 +110,6 @@ def _db_url(admin_url: str, name: str) -> str:
     base, _, rest = admin_url.rpartition("/")
     query = rest.partition("?")[2]
     return f"{base}/{name}" + (f"?{query}" if query else "")
-
-
-def _checkpoint(conninfo: str) -> None:
-    try:
-        with warehouse.connect(conninfo) as conn:
-            conn.execute("checkpoint")
-    except psycopg.Error as exc:  # not a superuser: measure without it
-        log.warning("CHECKPOINT refused (%s); stages may pay for earlier writes", exc)
 
 
 def _server_info(conn: psycopg.Connection) -> dict[str, Any]:
@@ -281,7 +279,7 @@ def _bare_copy(
     ]
     out: dict[str, Any] = {"method": how, "variants": {}}
     for key, table, n in variants:
-        _checkpoint(conninfo)
+        checkpoint(conninfo)
         say(f"  bare COPY -> {table} ({n} stream{'s' if n > 1 else ''}, {how})")
         with measure(f"copy:{key}", dbname, interval) as m:
             _copy_files(conninfo, table, paths, n, server, table == "bench.umkm_copy_part")
@@ -497,7 +495,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
             server = _server_info(conn)
 
         # ---- load
-        _checkpoint(conninfo)
+        checkpoint(conninfo)
         say("load: ingest_dropzone (parse + normalise + COPY) ...")
         with measure("load", dbname, opts.sample_interval) as m:
             load = _load(conninfo, dropzone, workers, say)
@@ -525,26 +523,25 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
             dbname,
             submissions.discover(dropzone),
             workers,
-            _checkpoint,
             opts.sample_interval,
             say,
         )
 
         # ---- BPS, validate, transform
-        _checkpoint(conninfo)
+        checkpoint(conninfo)
         say("bps: offline snapshot ...")
         with measure("bps", dbname, opts.sample_interval) as m:
             bps = _bps(conninfo)
         stages["bps"] = stage_record(m, None, **bps)
 
-        _checkpoint(conninfo)
+        checkpoint(conninfo)
         say("validate: GX gate (validate_pending) ...")
         with measure("validate", dbname, opts.sample_interval) as m:
             gate = _validate(conninfo)
         stages["validate"] = stage_record(m, gate["rows_validated"], **gate)
         say(f"validate: {gate['outcomes']} in {m.wall_s:.1f}s, peak RSS {m.peak.rss_mb:,.0f} MB")
 
-        _checkpoint(conninfo)
+        checkpoint(conninfo)
         say("transform: the marts build (first build of this database: whole project) ...")
         target = work / "dbt_target"
         shutil.rmtree(target, ignore_errors=True)
@@ -563,7 +560,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
         chosen = data.median_province(files)
         resub_path, resub_rows = data.write_resubmission(work / "resubmission", chosen)
         shutil.copy2(resub_path, dropzone / resub_path.name)
-        _checkpoint(conninfo)
+        checkpoint(conninfo)
         say(
             f"incremental: {chosen.province_name} ({chosen.province_code}) resubmits "
             f"{resub_rows:,} rows ..."
@@ -586,7 +583,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
         with warehouse.connect(conninfo) as conn:
             selective_marts = mart_checksums(conn)
         (target / "partial_parse.msgpack").unlink(missing_ok=True)
-        _checkpoint(conninfo)
+        checkpoint(conninfo)
         say("incremental: reference full build of the same warehouse ...")
         t0 = time.perf_counter()
         reference = _dbt_build(conninfo, target, full=True)
@@ -639,7 +636,7 @@ def run_bench(opts: Options, say: Progress | None = None) -> tuple[dict, Path]:
             db_size = conn.execute("select pg_database_size(current_database())").fetchone()[0]
 
         # ---- the user's way, last: pandas stays out of the pipeline stages' RSS
-        _checkpoint(conninfo)
+        checkpoint(conninfo)
         say(f"baseline: pandas to_sql on {to_sql_rows:,} rows of the submitted CSVs ...")
         stages["to_sql"] = _to_sql(
             conninfo, dbname, dropzone, to_sql_rows, opts.sample_interval, say
