@@ -388,7 +388,7 @@ def batch_output(
     decided: Decided,
     columns: list[str],
     slow: dict[int, tuple[tuple[Any, ...], dict[str, Any]] | None],
-) -> tuple[pa.Int64Array, np.ndarray, bytes]:
+) -> tuple[pa.Int64Array, np.ndarray, memoryview]:
     """(row numbers of the rows loaded, the duplicate key of each (``row_keys``), the COPY
     data in text format: submission id, row number, ``columns``, extra) of a batch;
     ``slow`` holds the per-row path's outcome of the undecided rows (typed values in
@@ -396,9 +396,8 @@ def batch_output(
     n = len(numbers)
     loaded_slow = sorted(i for i, out in slow.items() if out is not None)
     slow_mask = _positions_mask(n, loaded_slow)
-    keep = pc.or_(decided.decided, slow_mask)
-    if len(loaded_slow) == len(slow):  # no row quarantined: every row kept, none filtered
-        keep = None
+    # None: no row quarantined, every row kept (nothing to filter)
+    keep = None if len(loaded_slow) == len(slow) else pc.or_(decided.decided, slow_mask)
     texts = []
     for k, name in enumerate(columns):
         text = decided.texts[name]
