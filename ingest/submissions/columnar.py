@@ -261,7 +261,8 @@ def _shaped(arr: pa.StringArray, shape: Callable[[_Bytes], np.ndarray]) -> pa.Bo
 
 
 class _Bytes:
-    """A string array's data bytes and, per cell, its start in them and its length."""
+    """A string array's data bytes (a view of its data buffer, the cells back to back) and,
+    per cell, its start in them and its length."""
 
     def __init__(self, arr: pa.StringArray):
         _, offsets, data = arr.buffers()
@@ -421,7 +422,8 @@ def batch_output(
     lines = pc.binary_join_element_wise(
         pa.scalar(str(sid)), pc.cast(row_numbers, pa.string()), rows, "\t"
     )
-    return row_numbers, keys, _text_data(pc.binary_join_element_wise(lines, "", "\n"))
+    ended = pc.binary_join_element_wise(lines, "", "\n")  # each line with its LF
+    return row_numbers, keys, memoryview(_Bytes(ended).data)
 
 
 def copy_text_rows(columns: list[pa.StringArray]) -> pa.StringArray:
@@ -432,7 +434,7 @@ def copy_text_rows(columns: list[pa.StringArray]) -> pa.StringArray:
     only when the joined bytes hold more backslashes than nulls or more tabs than
     separators, or any line end."""
     rows = _tab_joined(columns)
-    data = np.frombuffer(_text_data(rows), np.uint8)
+    data = _Bytes(rows).data
     if (
         np.count_nonzero(data == ord("\\")) == sum(c.null_count for c in columns)
         and np.count_nonzero(data == ord("\t")) == len(rows) * (len(columns) - 1)
@@ -455,10 +457,3 @@ def _tab_joined(columns: list[pa.StringArray]) -> pa.StringArray:
     return pc.binary_join_element_wise(
         *columns, "\t", null_handling="replace", null_replacement="\\N"
     )
-
-
-def _text_data(strings: pa.StringArray) -> memoryview:
-    """The bytes of these strings back to back (a view of the array's data buffer)."""
-    _, offsets, data = strings.buffers()
-    at = np.frombuffer(offsets, np.int32, len(strings) + 1, strings.offset * 4)
-    return memoryview(b"") if data is None else memoryview(data)[at[0] : at[-1]]

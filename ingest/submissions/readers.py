@@ -963,7 +963,7 @@ PLAIN_BLOCK_BYTES = 1 << 22  # body bytes split per step (smaller than CSV_FIELD
 # More than the row reader reads beyond the line it yields (a text chunk of 8 KB from a
 # 64 KB buffer, `_open_csv`): where it would meet a NUL (`_NulGuard`) and reject the file
 _ROW_READER_AHEAD = 1 << 17
-_FEW_IRREGULAR = 64  # more ragged (dropped) lines in a block: it is rebuilt (filtered) whole
+_FEW_IRREGULAR = 64  # more rows dropped from a block: it is filtered, not cut in slices
 # The cheap tests of ``_PlainBody._sure_data``, each a subset of what the row sorter's
 # own checks (``_TOTAL_INITIALS``, ``_TOTAL_LABEL``) let through: a first character (not
 # blank and not a total initial: ``_SURE_FIRST``; not a total initial: ``_TOTAL_FIRST``,
